@@ -1,0 +1,154 @@
+"""What plugins register: readers, stages and exporters, and the registry that holds them by name.
+
+A plugin subclasses :class:`Reader`, :class:`Stage` or :class:`Exporter`, gives it a ``name``
+and a nested pydantic ``Settings`` model (defaults live there), and hands the class to the
+``register`` callback of the matching hook (see :mod:`pipeline.hookspecs`).
+
+Stages declare contracts: ``requires`` names what must be in the document before the stage
+runs (e.g. ``"sections"``), ``provides`` what the stage adds. The config checks the order
+before any document runs.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import ClassVar, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from pipeline.errors import RegistrationError
+from pipeline.model import Document
+
+# What the readers put into every document, so stages may require them.
+READER_PROVIDES: tuple[str, ...] = ("text", "source")
+
+
+class NoSettings(BaseModel):
+    """Settings model for a component that takes no settings."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Component:
+    """Common shape of readers, stages and exporters.
+
+    :cvar name: the registered ``snake_case`` name used in configs.
+    :cvar Settings: the pydantic model of this component's settings (``extra="forbid"``).
+    """
+
+    name: ClassVar[str] = ""
+    Settings: ClassVar[type[BaseModel]] = NoSettings
+
+    def __init__(self, settings: BaseModel | None = None) -> None:
+        self.settings = settings if settings is not None else self.Settings()
+
+    @classmethod
+    def summary(cls) -> str:
+        """First line of the class docstring, for listings."""
+        doc = (cls.__doc__ or "").strip()
+        return doc.splitlines()[0] if doc else ""
+
+
+class Reader(Component, ABC):
+    """Turns raw input bytes into a :class:`~pipeline.model.Document`.
+
+    :cvar suffixes: file name suffixes it reads, lower case with the dot (``(".txt",)``).
+    :cvar media_type: the media type it records in ``source.media_type``.
+    """
+
+    suffixes: ClassVar[tuple[str, ...]] = ()
+    media_type: ClassVar[str] = "text/plain"
+
+    @abstractmethod
+    def read(self, raw: bytes, *, doc_id: str, path: str | None) -> Document:
+        """Decode and parse ``raw`` into a document with id ``doc_id``.
+
+        :param raw: the whole input, undecoded.
+        :param doc_id: the document id chosen by the runner.
+        :param path: the input path as the user gave it, ``None`` for stdin.
+        :raises pipeline.errors.InputError: when the input cannot be read faithfully.
+        """
+
+
+class Stage(Component, ABC):
+    """Transforms a document; never reads files or knows other stages.
+
+    :cvar requires: what must already be in the document (``"sections"``, ``"blocks"`` ...).
+    :cvar provides: what this stage adds.
+    """
+
+    requires: ClassVar[tuple[str, ...]] = ()
+    provides: ClassVar[tuple[str, ...]] = ()
+
+    @abstractmethod
+    def process(self, doc: Document) -> Document:
+        """Return the transformed document (a new one or ``doc`` itself)."""
+
+
+class Exporter(Component, ABC):
+    """Renders a document to bytes; the runner writes them atomically to ``<id><suffix>``.
+
+    :cvar suffix: the output file suffix, e.g. ``".json"``.
+    """
+
+    suffix: ClassVar[str] = ""
+
+    @abstractmethod
+    def render(self, doc: Document) -> bytes:
+        """Serialise ``doc``; must be deterministic (same document, same bytes)."""
+
+
+C = TypeVar("C", bound=Component)
+
+
+@dataclass(frozen=True)
+class Entry(Generic[C]):
+    """A registered component and the plugin that registered it."""
+
+    cls: type[C]
+    plugin: str
+    version: str
+
+
+@dataclass
+class Registry:
+    """Name -> component class, per kind, filled through the ``register_*`` hooks.
+
+    :raises RegistrationError: on a duplicate name (naming both plugins), a missing name or a
+        ``Settings`` that is not a pydantic model.
+    """
+
+    readers: dict[str, Entry[Reader]] = field(default_factory=dict)
+    stages: dict[str, Entry[Stage]] = field(default_factory=dict)
+    exporters: dict[str, Entry[Exporter]] = field(default_factory=dict)
+
+    def add(self, kind: str, cls: type[Component], plugin: str, version: str) -> None:
+        """Register ``cls`` under ``cls.name`` in the table for ``kind`` (reader|stage|exporter)."""
+        base: type[Component] = {"reader": Reader, "stage": Stage, "exporter": Exporter}[kind]
+        table: dict[str, Entry[Component]] = getattr(self, kind + "s")
+        if not (isinstance(cls, type) and issubclass(cls, base)):
+            raise RegistrationError(f"plugin {plugin}: {cls!r} is not a {base.__name__} subclass")
+        if not cls.name:
+            raise RegistrationError(f"plugin {plugin}: {kind} {cls.__name__} has no name")
+        settings = getattr(cls, "Settings", None)
+        if not (isinstance(settings, type) and issubclass(settings, BaseModel)):
+            raise RegistrationError(
+                f"plugin {plugin}: {kind} {cls.name!r} has no Settings model (a pydantic BaseModel)"
+            )
+        if cls.name in table:
+            other = table[cls.name].plugin
+            raise RegistrationError(
+                f"duplicate {kind} name {cls.name!r}: registered by both {other} and {plugin}"
+            )
+        table[cls.name] = Entry(cls, plugin, version)
+
+    def reader_for(self, path: str) -> str | None:
+        """Name of the reader whose suffixes match ``path`` (longest suffix wins), else ``None``."""
+        low = path.lower()
+        best: tuple[int, str] | None = None
+        for name, entry in sorted(self.readers.items()):
+            for suf in entry.cls.suffixes:
+                if low.endswith(suf) and (best is None or len(suf) > best[0]):
+                    best = (len(suf), name)
+        return best[1] if best else None
