@@ -47,6 +47,7 @@ __all__ = [
     "Source",
     "Stage",
     "StageError",
+    "StageRecord",
     "Theme",
     "hookimpl",
 ]

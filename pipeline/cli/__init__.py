@@ -1,0 +1,66 @@
+"""The ``copydesk`` command line: the group, error handling and logging set-up.
+
+Commands live in sibling modules (``run``, ``plugins``, ``basic``), each registered on
+:data:`main` when this package is imported.
+
+Handled errors (:class:`~pipeline.errors.CopydeskError`) print one line to stderr, no
+traceback. Exit codes: 0 all documents succeeded, 1 some failed, 2 config or usage error.
+Heavy modules are imported inside the commands so that ``copydesk --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    click.echo(f"copydesk: error: {message}", err=True)
+    sys.exit(code)
+
+
+def handled(fn: F) -> F:
+    """Turn copydesk's own errors into one line and exit status 2."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from pipeline.errors import CopydeskError
+
+        try:
+            return fn(*args, **kwargs)
+        except CopydeskError as err:
+            _fail(str(err))
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _setup_logging(verbose: int, quiet: int) -> None:
+    level = logging.WARNING + 10 * (quiet - verbose)
+    logging.basicConfig(level=max(logging.DEBUG, level), format="copydesk: %(levelname)s: %(message)s")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="copydesk", prog_name="copydesk")
+@click.option("-v", "--verbose", count=True, help="More log output (repeatable).")
+@click.option("-q", "--quiet", count=True, help="Less log output (repeatable).")
+def main(verbose: int, quiet: int) -> None:
+    """copydesk: read documents, tag sections, extract themes, export JSON and Markdown.
+
+    Run the default pipeline on seeds/ into outputs/ with `copydesk run`.
+    """
+    _setup_logging(verbose, quiet)
+
+
+
+# Importing the command modules registers their commands on ``main``.
+from pipeline.cli import basic, plugins, run  # noqa: E402, F401

@@ -1,0 +1,75 @@
+"""Writing outputs safely: atomic replace, never outside the output directory.
+
+Each file is written to a temporary name in the same directory, flushed and fsynced, then
+renamed into place with :func:`os.replace`, so a reader (or a run killed with SIGKILL) only
+ever sees a complete old file or a complete new one.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+from pipeline.errors import CopydeskError
+
+
+class OutputError(CopydeskError):
+    """The output directory or a file in it cannot be written."""
+
+
+def safe_target(out_dir: str, name: str) -> str:
+    """Path of ``name`` inside ``out_dir``.
+
+    :raises OutputError: when ``name`` would escape ``out_dir`` (separators, ``..``).
+    """
+    if not name or "/" in name or "\\" in name or name in (".", "..") or "\x00" in name:
+        raise OutputError(f"refusing output name {name!r}: not a plain file name")
+    root = os.path.realpath(out_dir)
+    target = os.path.realpath(os.path.join(root, name))
+    if os.path.dirname(target) != root:
+        raise OutputError(f"refusing output name {name!r}: it escapes {out_dir}")
+    return target
+
+
+def ensure_dir(out_dir: str) -> None:
+    """Create ``out_dir`` if needed and check it is writable.
+
+    :raises OutputError: naming the directory and the reason.
+    """
+    try:
+        os.makedirs(out_dir, exist_ok=True)
+    except OSError as err:
+        raise OutputError(f"{out_dir}: cannot create output directory: {err.strerror or err}") from None
+    if not os.access(out_dir, os.W_OK | os.X_OK):
+        raise OutputError(f"{out_dir}: output directory is not writable")
+
+
+def write_atomic(out_dir: str, name: str, data: bytes) -> str:
+    """Write ``data`` to ``out_dir/name`` atomically; return the final path.
+
+    :raises OutputError: when the name is unsafe or the file cannot be written.
+    """
+    target = safe_target(out_dir, name)
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=os.path.dirname(target))
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except OSError as err:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise OutputError(f"{target}: cannot write: {err.strerror or err}") from None
+    return target
+
+
+def read_existing(out_dir: str, name: str) -> bytes | None:
+    """Bytes of ``out_dir/name`` or ``None`` when absent or unreadable."""
+    try:
+        with open(safe_target(out_dir, name), "rb") as fh:
+            return fh.read()
+    except (OSError, OutputError):
+        return None

@@ -1,0 +1,186 @@
+"""A fresh plugin manager for every run: built-ins, entry points, config-listed modules.
+
+Sources of plugins, in this order:
+
+1. built-ins, imported by module path (:data:`BUILTINS`) exactly like any other plugin;
+2. the ``copydesk`` entry-point group of installed distributions;
+3. modules listed under ``plugins:`` in the pipeline config (trusted code).
+
+``COPYDESK_PLUGINS`` limits what is loaded from (2): unset loads all entry points, ``none``
+(or an empty value) loads none, ``a,b`` loads only the entry points named ``a`` and ``b``.
+A plugin that fails to import is recorded in :attr:`LoadedPlugins.failures` (a warning); it
+is fatal only when the config uses something it would have registered.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata as md
+import logging
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+import pluggy
+
+from pipeline import hookspecs
+from pipeline.errors import PluginLoadError, RegistrationError
+from pipeline.registry import Component, Registry
+
+log = logging.getLogger(__name__)
+
+BUILTINS: tuple[str, ...] = (
+    "plugins.read_text",
+    "plugins.read_markdown",
+    "plugins.read_html",
+    "plugins.sections",
+    "plugins.themes",
+    "plugins.export_json",
+    "plugins.export_markdown",
+)
+ENTRY_POINT_GROUP = "copydesk"
+ENV_VAR = "COPYDESK_PLUGINS"
+
+
+def copydesk_version() -> str:
+    """The installed copydesk version (``0+unknown`` when run from an uninstalled tree)."""
+    try:
+        return md.version("copydesk")
+    except md.PackageNotFoundError:
+        return "0+unknown"
+
+
+@dataclass
+class PluginInfo:
+    """What the user sees about one plugin: name, distribution, version, origin."""
+
+    name: str
+    distribution: str | None
+    version: str
+    origin: str  # builtin | entry-point | config
+
+
+@dataclass
+class LoadedPlugins:
+    """The plugin manager, its registry, plugin metadata and import failures.
+
+    :ivar failures: plugin name -> import error message (warnings unless the config needs it).
+    """
+
+    manager: pluggy.PluginManager
+    registry: Registry
+    info: dict[str, PluginInfo] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)
+
+
+def _builtin_name(module: str) -> str:
+    return "copydesk." + module.removeprefix("plugins.")
+
+
+def _selected_entry_points() -> list[md.EntryPoint]:
+    eps = sorted(md.entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name)
+    wanted = os.environ.get(ENV_VAR)
+    if wanted is None:
+        return eps
+    names = {n.strip() for n in wanted.split(",") if n.strip() and n.strip().lower() != "none"}
+    return [ep for ep in eps if ep.name in names]
+
+
+def _register(pm: pluggy.PluginManager, obj: ModuleType | object, name: str) -> None:
+    try:
+        pm.register(obj, name=name)
+    except pluggy.PluginValidationError as err:
+        raise RegistrationError(f"plugin {name}: {err}") from None
+    except ValueError as err:  # already registered under that name
+        raise RegistrationError(f"plugin {name}: {err}") from None
+
+
+def make_plugin_manager(
+    extra_modules: Iterable[str] = (),
+    *,
+    builtins: Iterable[str] = BUILTINS,
+    entry_points: bool = True,
+    plugin_objects: Iterable[tuple[str, object]] = (),
+) -> LoadedPlugins:
+    """Build a fresh plugin manager and fill the registry through the ``register_*`` hooks.
+
+    :param extra_modules: module paths from the config's ``plugins:`` list.
+    :param builtins: built-in module paths (tests may pass fewer).
+    :param entry_points: load the ``copydesk`` entry-point group (filtered by ``COPYDESK_PLUGINS``).
+    :param plugin_objects: ``(name, module_or_object)`` pairs registered directly (tests, fixtures).
+    :returns: :class:`LoadedPlugins`.
+    :raises RegistrationError: unknown hook names or arguments, duplicate component names,
+        components without a Settings model.
+    """
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    loaded = LoadedPlugins(pm, Registry())
+    version = copydesk_version()
+
+    for module in builtins:
+        name = _builtin_name(module)
+        try:
+            mod = importlib.import_module(module)
+        except Exception as err:  # noqa: BLE001 - a broken plugin must not block the CLI
+            loaded.failures[name] = f"{type(err).__name__}: {err}"
+            log.warning("built-in plugin %s failed to import: %s", name, err)
+            continue
+        _register(pm, mod, name)
+        loaded.info[name] = PluginInfo(name, "copydesk", version, "builtin")
+
+    if entry_points:
+        for ep in _selected_entry_points():
+            dist = ep.dist.name if ep.dist else None
+            dist_version = ep.dist.version if ep.dist else "0"
+            try:
+                obj = ep.load()
+            except Exception as err:  # noqa: BLE001
+                loaded.failures[ep.name] = f"{type(err).__name__}: {err}"
+                log.warning("plugin %s (entry point) failed to import: %s", ep.name, err)
+                continue
+            _register(pm, obj, ep.name)
+            loaded.info[ep.name] = PluginInfo(ep.name, dist, dist_version, "entry-point")
+
+    for module in extra_modules:
+        try:
+            mod = importlib.import_module(module)
+        except Exception as err:  # noqa: BLE001
+            raise PluginLoadError(module, f"{type(err).__name__}: {err}") from None
+        if pm.is_registered(mod):
+            continue
+        _register(pm, mod, module)
+        loaded.info[module] = PluginInfo(module, None, getattr(mod, "__version__", "0"), "config")
+
+    for name, obj in plugin_objects:
+        _register(pm, obj, name)
+        loaded.info[name] = PluginInfo(name, None, str(getattr(obj, "__version__", "0")), "object")
+
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as err:
+        raise RegistrationError(str(err)) from None
+    _fill_registry(loaded)
+    return loaded
+
+
+def _fill_registry(loaded: LoadedPlugins) -> None:
+    hooks: dict[str, Any] = {
+        "reader": loaded.manager.hook.register_readers,
+        "stage": loaded.manager.hook.register_stages,
+        "exporter": loaded.manager.hook.register_exporters,
+    }
+    for kind, hook in hooks.items():
+        # Each implementation is called on its own so the registry knows who registered what;
+        # sorted by plugin name so registration never depends on load order.
+        for impl in sorted(hook.get_hookimpls(), key=lambda i: i.plugin_name):
+            plugin = impl.plugin_name
+            info = loaded.info.get(plugin)
+            version = info.version if info else "0"
+
+            def register(cls: type[Component], _kind: str = kind, _p: str = plugin, _v: str = version) -> None:
+                loaded.registry.add(_kind, cls, _p, _v)
+
+            callback: Callable[..., Any] = impl.function
+            callback(register=register)

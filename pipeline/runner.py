@@ -1,0 +1,183 @@
+"""Build a pipeline from a resolved config and run one document through it.
+
+Data flows one way: reader -> Document -> stage -> stage -> ... -> exporters. After every
+stage the runner checks that the stage returned a :class:`~pipeline.model.Document` whose
+spans are still valid; a failure is a :class:`~pipeline.errors.StageError` naming the stage
+and its plugin, and fails that document only.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from pipeline.config import ResolvedPipeline
+from pipeline.errors import CopydeskError, InputError, StageError
+from pipeline.inputs import InputItem
+from pipeline.model import Document, StageRecord
+from pipeline.registry import Exporter, Reader, Registry, Stage
+
+log = logging.getLogger(__name__)
+
+# JSONL "format" hints -> reader names.
+FORMAT_READERS = {
+    "md": "markdown", "markdown": "markdown", "html": "html", "htm": "html", "txt": "text", "text": "text",
+}
+DEFAULT_READER = "text"
+
+
+@dataclass
+class DocumentResult:
+    """What processing one input produced.
+
+    :ivar status: ``ok`` or ``failed`` (the batch layer adds ``timeout`` and ``skipped-cached``).
+    :ivar outputs: file name -> bytes, one per exporter (empty when failed).
+    :ivar timings: step name -> seconds.
+    :ivar stage: the failing stage (or ``read``), :ivar plugin: its plugin, :ivar error: message.
+    """
+
+    doc_id: str
+    status: str
+    outputs: dict[str, bytes] = field(default_factory=dict)
+    document_json: bytes | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    stage: str | None = None
+    plugin: str | None = None
+    error: str | None = None
+    input_sha256: str | None = None
+
+
+class Pipeline:
+    """Readers, stages and exporters instantiated from a resolved config.
+
+    :param resolved: the validated config.
+    :param registry: the registry it was validated against.
+    """
+
+    def __init__(self, resolved: ResolvedPipeline, registry: Registry) -> None:
+        self.resolved = resolved
+        self.registry = registry
+        self.readers: dict[str, Reader] = {
+            name: entry.cls(resolved.reader_settings[name]) for name, entry in registry.readers.items()
+        }
+        self.stages: list[tuple[str, str, str, Stage]] = [
+            (s.name, s.entry.plugin, s.entry.version, s.entry.cls(s.settings)) for s in resolved.stages
+        ]
+        self.exporters: list[Exporter] = [s.entry.cls(s.settings) for s in resolved.exporters]
+
+    def reader_name(self, item: InputItem) -> str:
+        """Pick the reader: the JSONL format hint, else the file suffix, else plain text."""
+        if item.format and item.format.lower() in FORMAT_READERS:
+            name = FORMAT_READERS[item.format.lower()]
+            if name in self.readers:
+                return name
+        if item.path:
+            found = self.registry.reader_for(item.path)
+            if found:
+                return found
+        if DEFAULT_READER in self.readers:
+            return DEFAULT_READER
+        raise InputError(item.path, "no reader available for this input")
+
+    def read(self, item: InputItem) -> Document:
+        """Read one input into a document (metadata given with the input is merged in).
+
+        :raises InputError: unreadable, too large, binary or undecodable input.
+        """
+        name = self.reader_name(item)
+        reader = self.readers[name]
+        max_bytes = getattr(reader.settings, "max_bytes", None)
+        if item.path is not None and isinstance(max_bytes, int):
+            try:
+                size = os.stat(item.path).st_size
+            except OSError as err:
+                raise InputError(item.path, f"cannot read: {err.strerror or err}") from None
+            if size > max_bytes:
+                raise InputError(item.path, f"{size} bytes is above the {name} reader's max_bytes ({max_bytes})")
+        raw = item.read_bytes()
+        if isinstance(max_bytes, int) and len(raw) > max_bytes:
+            raise InputError(item.path or item.origin, f"{len(raw)} bytes is above max_bytes ({max_bytes})")
+        try:
+            doc = reader.read(raw, doc_id=item.doc_id, path=item.path)
+        except CopydeskError:
+            raise
+        except Exception as err:  # noqa: BLE001 - a reader bug fails this document only
+            raise StageError("read", name, f"{type(err).__name__}: {err}") from err
+        if item.metadata:
+            doc = doc.model_copy(update={"metadata": {**doc.metadata, **item.metadata}})
+        return doc
+
+    def run_stages(self, doc: Document, timings: dict[str, float] | None = None) -> Document:
+        """Pass ``doc`` through every stage in config order.
+
+        :raises StageError: a stage raised, returned something that is not a Document, or
+            broke a span invariant.
+        """
+        for name, plugin, version, stage in self.stages:
+            t0 = time.perf_counter()
+            try:
+                out: Any = stage.process(doc)
+            except Exception as err:  # noqa: BLE001 - recorded against the stage
+                raise StageError(name, plugin, f"{type(err).__name__}: {err}") from err
+            if not isinstance(out, Document):
+                raise StageError(name, plugin, f"returned {type(out).__name__}, not a Document")
+            try:
+                out.check()
+            except ValueError as err:
+                raise StageError(name, plugin, f"produced an invalid document: {err}") from None
+            out.stages.append(StageRecord(name=name, plugin=plugin, version=version))
+            doc = out
+            if timings is not None:
+                timings[name] = time.perf_counter() - t0
+        return doc
+
+    def export(self, doc: Document) -> dict[str, bytes]:
+        """Render ``doc`` with every exporter: ``{file name: bytes}``.
+
+        :raises StageError: an exporter raised.
+        """
+        out: dict[str, bytes] = {}
+        for exporter in self.exporters:
+            try:
+                out[doc.id + exporter.suffix] = exporter.render(doc)
+            except Exception as err:  # noqa: BLE001
+                raise StageError(f"export:{exporter.name}", exporter.name, f"{type(err).__name__}: {err}") from err
+        return out
+
+    def process(self, item: InputItem) -> DocumentResult:
+        """Read, run and export one input; never raises for problems of this document."""
+        timings: dict[str, float] = {}
+        result = DocumentResult(doc_id=item.doc_id, status="failed")
+        step, plugin = "read", None
+        try:
+            t0 = time.perf_counter()
+            doc = self.read(item)
+            result.input_sha256 = doc.source.sha256
+            timings["read"] = time.perf_counter() - t0
+            doc = self.run_stages(doc, timings)
+            t0 = time.perf_counter()
+            result.outputs = self.export(doc)
+            result.document_json = document_json_line(doc)
+            timings["export"] = time.perf_counter() - t0
+            result.status = "ok"
+        except StageError as err:
+            result.stage, result.plugin, result.error = err.stage, err.plugin, str(err)
+        except CopydeskError as err:
+            result.stage, result.plugin, result.error = step, plugin, str(err)
+        except ValidationError as err:
+            result.stage, result.error = step, f"{item.origin or item.doc_id}: invalid document: {err}"
+        result.timings = timings
+        return result
+
+
+def document_json_line(doc: Document) -> bytes:
+    """One document as compact JSON on one line (for ``-o -``), deterministic."""
+    import json
+
+    return json.dumps(doc.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
