@@ -173,12 +173,15 @@ def apply_overrides(loaded: LoadedConfig, overrides: list[str]) -> None:
         node[parts[-1]] = value
 
 
-def _first_error(loaded: LoadedConfig, err: ValidationError, prefix: Path = ()) -> ConfigError:
+def _first_error(
+    loaded: LoadedConfig, err: ValidationError, prefix: Path = (), model: type[BaseModel] | None = None
+) -> ConfigError:
     first = err.errors()[0]
-    loc: Path = prefix + tuple(first["loc"])
+    rel: Path = tuple(first["loc"])
+    loc: Path = prefix + rel
     msg = first["msg"]
     if first["type"] == "extra_forbidden":
-        parent_keys = _known_fields(loaded, loc)
+        parent_keys = _known_fields(model or PipelineConfig, rel)
         close = difflib.get_close_matches(str(loc[-1]), parent_keys, n=1)
         msg = f"unknown key {loc[-1]!r}" + (f"; did you mean {close[0]!r}?" if close else "")
         if parent_keys:
@@ -186,8 +189,9 @@ def _first_error(loaded: LoadedConfig, err: ValidationError, prefix: Path = ()) 
     return loaded.error(loc, msg)
 
 
-def _known_fields(loaded: LoadedConfig, loc: Path) -> list[str]:
-    model: type[BaseModel] | None = PipelineConfig
+def _known_fields(root: type[BaseModel], loc: Path) -> list[str]:
+    """Field names of the model that holds the last key of ``loc`` (for "did you mean")."""
+    model: type[BaseModel] | None = root
     for part in loc[:-1]:
         if model is None:
             return []
@@ -253,7 +257,7 @@ def resolve(loaded: LoadedConfig, registry: Registry, failed_plugins: list[str] 
         try:
             reader_settings[rname] = entry.cls.Settings.model_validate(raw)
         except ValidationError as err:
-            raise _first_error(loaded, err, ("readers", rname)) from None
+            raise _first_error(loaded, err, ("readers", rname), entry.cls.Settings) from None
     for rname in config.readers:
         if rname not in registry.readers:
             raise loaded.error(("readers", rname), _unknown("reader", rname, list(registry.readers), failed))
@@ -267,7 +271,7 @@ def resolve(loaded: LoadedConfig, registry: Registry, failed_plugins: list[str] 
             try:
                 settings = entry.cls.Settings.model_validate(step.settings)
             except ValidationError as err:
-                raise _first_error(loaded, err, (kind, i, "settings")) from None
+                raise _first_error(loaded, err, (kind, i, "settings"), entry.cls.Settings) from None
             out.append(ResolvedStep(step.name, entry, settings))
         return out
 

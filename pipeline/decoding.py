@@ -89,16 +89,28 @@ def sniff_binary(raw: bytes) -> str | None:
     return None
 
 
+# When the detector finds several single-byte codecs equally plausible (it often cannot tell
+# cp1250 from cp1252 on French text), prefer the Western ones: by far the most common legacy
+# encodings of the documents copydesk is fed.
+_PREFERRED = ("cp1252", "latin_1", "iso8859_15", "mac_roman")
+
+
 def _from_detector(raw: bytes, path: str | None) -> tuple[str, str]:
     from charset_normalizer import from_bytes  # imported lazily: only legacy encodings need it
 
-    best = from_bytes(raw).best()
-    if best is None or best.encoding is None:
+    matches = list(from_bytes(raw))
+    if not matches:
         raise InputError(path, "cannot determine the text encoding (not UTF-8, no reliable guess)")
+    best = matches[0]
     if best.chaos > 0.2:
         raise InputError(
             path, f"text encoding unclear (best guess {best.encoding} reads as garbled text); refusing"
         )
+    tied = [m for m in matches if m.chaos <= best.chaos + 0.01 and m.coherence >= best.coherence - 0.05]
+    for name in _PREFERRED:
+        for m in tied:
+            if m.encoding == name:
+                return str(m), m.encoding
     return str(best), best.encoding
 
 

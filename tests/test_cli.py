@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+CONFIG = """\
+plugins: [copydesk_teststages]
+stages:
+  - name: fake_sections
+  - name: wordcount
+    settings:
+      top_k: 2
+  - name: explode
+exporters:
+  - name: json
+"""
+
+
+def copydesk(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", *args], cwd=cwd, input=stdin, capture_output=True, text=True,
+        env={**os.environ}, timeout=120,
+    )
+
+
+def setup(tmp_path: Path, config: str = CONFIG) -> None:
+    (tmp_path / "pipeline.yaml").write_text(config, encoding="utf-8")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("alpha beta gamma\n", encoding="utf-8")
+    (tmp_path / "in" / "b.txt").write_text("delta epsilon\n", encoding="utf-8")
+
+
+def test_run_writes_outputs_and_exits_0(tmp_path: Path) -> None:
+    setup(tmp_path)
+    res = copydesk("run", "pipeline.yaml", "in", "-o", "out", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    doc = json.loads((tmp_path / "out" / "a.json").read_text(encoding="utf-8"))
+    assert doc["metadata"]["words"] == 3
+    assert [s["name"] for s in doc["stages"]] == ["fake_sections", "wordcount", "explode"]
+    assert res.stdout == ""
+    assert "2 documents: 2 ok" in res.stderr
+
+
+def test_one_failing_document_gives_exit_1_and_keeps_the_others(tmp_path: Path) -> None:
+    setup(tmp_path)
+    (tmp_path / "in" / "c.txt").write_text("this one goes BOOM\n", encoding="utf-8")
+    res = copydesk("run", "pipeline.yaml", "in", "-o", "out", "--report", "report.json", cwd=tmp_path)
+    assert res.returncode == 1
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.json", "b.json"]
+    report = json.loads((tmp_path / "report.json").read_text())
+    bad = [d for d in report["documents"] if d["status"] == "failed"]
+    assert len(bad) == 1 and bad[0]["id"] == "c" and bad[0]["stage"] == "explode"
+    assert "Traceback" not in res.stderr
+
+
+def test_config_error_is_one_line_with_exit_2(tmp_path: Path) -> None:
+    setup(tmp_path, CONFIG.replace("top_k: 2", "top_k: two"))
+    res = copydesk("run", "pipeline.yaml", "in", "-o", "out", cwd=tmp_path)
+    assert res.returncode == 2
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("copydesk: error: pipeline.yaml:6: stages -> 1 -> settings -> top_k:")
+    assert not (tmp_path / "out").exists()
+
+
+def test_unknown_stage_is_exit_2_one_line(tmp_path: Path) -> None:
+    setup(tmp_path, CONFIG.replace("name: explode", "name: exploed"))
+    res = copydesk("validate", "pipeline.yaml", cwd=tmp_path)
+    assert res.returncode == 2
+    assert res.stderr.count("\n") == 1
+    assert "no stage 'exploed'; did you mean 'explode'?" in res.stderr
+
+
+def test_stdin_jsonl_to_stdout_jsonl_in_order(tmp_path: Path) -> None:
+    setup(tmp_path)
+    lines = "".join(json.dumps({"id": f"d{i}", "text": "w " * i}) + "\n" for i in range(1, 6))
+    res = copydesk("run", "pipeline.yaml", "-", "-o", "-", cwd=tmp_path, stdin=lines)
+    assert res.returncode == 0, res.stderr
+    docs = [json.loads(line) for line in res.stdout.splitlines()]
+    assert [d["id"] for d in docs] == ["d1", "d2", "d3", "d4", "d5"]
+    assert [d["metadata"]["words"] for d in docs] == [1, 2, 3, 4, 5]
+    assert docs[0]["source"]["path"] is None
+
+
+def test_missing_input_is_usage_error(tmp_path: Path) -> None:
+    setup(tmp_path)
+    res = copydesk("run", "pipeline.yaml", "nope.txt", "-o", "out", cwd=tmp_path)
+    assert res.returncode == 2
+    assert "nope.txt: no such file or directory" in res.stderr
+
+
+def test_init_writes_the_default_pipeline_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    res = copydesk("init", cwd=tmp_path)
+    assert res.returncode == 0
+    text = (tmp_path / "pipeline.yaml").read_text()
+    assert "name: sections" in text and "name: themes" in text
+    again = copydesk("init", cwd=tmp_path)
+    assert again.returncode == 2 and "exists" in again.stderr
+
+
+def test_help_everywhere(tmp_path: Path) -> None:
+    for cmd in ([], ["run"], ["validate"], ["plugins"], ["schema"], ["init"], ["stages"]):
+        res = copydesk(*cmd, "--help", cwd=tmp_path)
+        assert res.returncode == 0 and "Usage:" in res.stdout

@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.build import build
+from pipeline.errors import ConfigError
+from pipeline.yamlload import load_yaml
+
+BASE = """\
+plugins: [copydesk_teststages]
+inputs: [in]
+stages:
+  - name: fake_sections
+  - name: wordcount
+    settings:
+      top_k: 5
+exporters:
+  - name: json
+"""
+
+
+def write(tmp_path: Path, text: str) -> str:
+    p = tmp_path / "pipeline.yaml"
+    p.write_text(text, encoding="utf-8")
+    return str(p)
+
+
+def error_of(tmp_path: Path, text: str, overrides: list[str] | None = None) -> str:
+    with pytest.raises(ConfigError) as info:
+        build(write(tmp_path, text), overrides)
+    return str(info.value)
+
+
+def test_valid_config_builds(tmp_path: Path) -> None:
+    built = build(write(tmp_path, BASE))
+    assert [s.name for s in built.resolved.stages] == ["fake_sections", "wordcount"]
+    assert built.resolved.stages[1].settings.top_k == 5  # type: ignore[attr-defined]
+
+
+def test_wrong_type_names_file_line_and_path(tmp_path: Path) -> None:
+    msg = error_of(tmp_path, BASE.replace("top_k: 5", "top_k: many"))
+    assert msg.endswith("pipeline.yaml:7: stages -> 1 -> settings -> top_k: Input should be a valid integer, "
+                        "unable to parse string as an integer")
+
+
+def test_unknown_setting_suggests_the_close_one(tmp_path: Path) -> None:
+    msg = error_of(tmp_path, BASE.replace("top_k: 5", "topk: 5"))
+    assert "pipeline.yaml:7: stages -> 1 -> settings -> topk" in msg
+    assert "did you mean 'top_k'" in msg
+
+
+def test_unknown_top_level_key(tmp_path: Path) -> None:
+    msg = error_of(tmp_path, BASE + "exporter: []\n")
+    assert ":10: exporter: unknown key 'exporter'; did you mean 'exporters'?" in msg
+
+
+def test_unknown_stage_lists_available(tmp_path: Path) -> None:
+    msg = error_of(tmp_path, BASE.replace("name: wordcount", "name: wordcont"))
+    assert "pipeline.yaml:5: stages -> 1 -> name: no stage 'wordcont'; did you mean 'wordcount'?" in msg
+    assert "available:" in msg and "fake_sections" in msg
+
+
+def test_contract_violation_names_the_provider(tmp_path: Path) -> None:
+    text = "plugins: [copydesk_teststages]\nstages:\n  - name: needs_sections\n  - name: fake_sections\n"
+    msg = error_of(tmp_path, text)
+    assert ":3: stages -> 0 -> name: stage 'needs_sections' requires 'sections'" in msg
+    assert "fake_sections" in msg
+
+
+def test_duplicate_keys_are_rejected(tmp_path: Path) -> None:
+    msg = error_of(tmp_path, BASE + "inputs: [other]\n")
+    assert "pipeline.yaml:10: duplicate key 'inputs' (first on line 2)" in msg
+
+
+def test_yaml_syntax_error_has_line_and_column(tmp_path: Path) -> None:
+    msg = error_of(tmp_path, "stages: [\n  - name: x\n")
+    assert "pipeline.yaml:2:" in msg and "YAML error" in msg
+
+
+def test_unsafe_tags_are_refused(tmp_path: Path) -> None:
+    msg = error_of(tmp_path, "inputs: !!python/object/apply:os.system ['echo hacked']\n")
+    assert "could not determine a constructor" in msg
+
+
+def test_alias_bomb_is_refused_quickly() -> None:
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    with pytest.raises(ConfigError, match="alias"):
+        load_yaml("\n".join(lines) + "\n", "bomb.yaml")
+
+
+def test_yaml_11_surprises_read_as_meant() -> None:
+    data, _ = load_yaml("language: no\nflag: on\nnumber: 010\nyes_bool: true\n")
+    assert data == {"language": "no", "flag": "on", "number": 10, "yes_bool": True}
+
+
+def test_overrides_are_validated_like_the_file(tmp_path: Path) -> None:
+    built = build(write(tmp_path, BASE), ["stages.wordcount.top_k=9", "output_dir=elsewhere"])
+    assert built.resolved.stages[1].settings.top_k == 9  # type: ignore[attr-defined]
+    assert built.resolved.config.output_dir == "elsewhere"
+    msg = error_of(tmp_path, BASE, ["stages.wordcount.top_k=lots"])
+    assert "stages -> 1 -> settings -> top_k: Input should be a valid integer" in msg
+    assert "no stage 'nosuch'" in error_of(tmp_path, BASE, ["stages.nosuch.top_k=1"])
+
+
+def test_config_hash_changes_with_settings(tmp_path: Path) -> None:
+    a = build(write(tmp_path, BASE)).resolved.config_hash()
+    b = build(write(tmp_path, BASE), ["stages.wordcount.top_k=6"]).resolved.config_hash()
+    assert a != b and len(a) == 64
+
+
+def test_plugin_module_that_does_not_import_names_it(tmp_path: Path) -> None:
+    msg = error_of(tmp_path, "plugins:\n  - no_such_module_xyz\n")
+    assert "pipeline.yaml:2: plugin no_such_module_xyz failed to load: ModuleNotFoundError" in msg
+
+
+def test_embedded_default_pipeline_is_valid_yaml() -> None:
+    from pipeline.config import load_config
+
+    loaded = load_config(None)
+    assert [s["name"] for s in loaded.data["stages"]] == ["sections", "themes"]
+    assert loaded.data["output_dir"] == "outputs"

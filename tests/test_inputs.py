@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import InputError
+from pipeline.inputs import collect_inputs, safe_id
+
+
+def test_directories_are_walked_sorted_and_ids_are_relative(tmp_path: Path) -> None:
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "z.txt").write_text("z")
+    (tmp_path / "a.txt").write_text("a")
+    (tmp_path / ".hidden.txt").write_text("h")
+    items = collect_inputs([str(tmp_path)])
+    assert [i.doc_id for i in items] == ["a", "b__z"]
+
+
+def test_colliding_names_get_distinct_deterministic_ids(tmp_path: Path) -> None:
+    for d in ("x", "y"):
+        (tmp_path / d).mkdir()
+        (tmp_path / d / "a.txt").write_text(d)
+    args = [str(tmp_path / "x" / "a.txt"), str(tmp_path / "y" / "a.txt")]
+    first = [i.doc_id for i in collect_inputs(args)]
+    again = [i.doc_id for i in collect_inputs(args)]
+    assert first == again
+    assert len(set(first)) == 2 and all(i.startswith("a-") for i in first)
+
+
+def test_include_and_exclude_globs(tmp_path: Path) -> None:
+    for name in ("a.txt", "b.md", "c.txt"):
+        (tmp_path / name).write_text(name)
+    ids = [i.doc_id for i in collect_inputs([str(tmp_path)], include=["*.txt"], exclude=["c.*"])]
+    assert ids == ["a"]
+
+
+def test_jsonl_corpus_lines_become_documents(tmp_path: Path) -> None:
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(
+        json.dumps({"id": "../etc/passwd", "text": "one", "metadata": {"k": 1}}) + "\n\n"
+        + json.dumps({"text": "two"}) + "\n",
+        encoding="utf-8",
+    )
+    items = collect_inputs([str(corpus)])
+    assert [i.doc_id for i in items] == ["etc-passwd", "line-3"]
+    assert items[0].read_bytes() == b"one" and items[0].metadata == {"k": 1}
+
+
+def test_malformed_jsonl_names_file_and_line(tmp_path: Path) -> None:
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text('{"text": "ok"}\n{not json}\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"c.jsonl:2: invalid JSON"):
+        collect_inputs([str(corpus)])
+
+
+def test_missing_input_is_an_error() -> None:
+    with pytest.raises(InputError, match="no such file"):
+        collect_inputs(["/nonexistent/file.txt"])
+
+
+@pytest.mark.parametrize("raw", ["..", ".", "a/b", "../../x", "\x00", "", "a" * 500])
+def test_safe_ids_never_escape(raw: str) -> None:
+    out = safe_id(raw)
+    assert out and "/" not in out and out not in (".", "..") and len(out) <= 120
