@@ -7,15 +7,23 @@ Sources of plugins, in this order:
 3. modules listed under ``plugins:`` in the pipeline config (trusted code).
 
 ``COPYDESK_PLUGINS`` limits what is loaded from (2): unset loads all entry points, ``none``
-(or an empty value) loads none, ``a,b`` loads only the entry points named ``a`` and ``b``.
-A plugin that fails to import is recorded in :attr:`LoadedPlugins.failures` (a warning); it
-is fatal only when the config uses something it would have registered.
+(or an empty value) loads none, ``a,b`` loads only the entry points named ``a`` and ``b``
+(an entry-point name or a distribution name). A plugin that fails to import is recorded in
+:attr:`LoadedPlugins.failures` (a warning); it is fatal only when the config uses something it
+would have registered.
+
+Every hook implementation is checked when its plugin is registered, so a typo fails at
+start-up with one line naming the plugin: an unknown hook name (with a suggestion), an argument
+the hook spec does not offer, a ``register_*`` hook that raises, a component that is not a
+subclass of the right base, has no ``Settings`` model, or takes a name another plugin took.
 """
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import importlib.metadata as md
+import inspect
 import logging
 import os
 from collections.abc import Callable, Iterable
@@ -42,6 +50,10 @@ BUILTINS: tuple[str, ...] = (
 )
 ENTRY_POINT_GROUP = "copydesk"
 ENV_VAR = "COPYDESK_PLUGINS"
+
+#: ``(name, plugin)`` pairs added to every manager built while they are listed. Only
+#: :mod:`pipeline.testing` touches it (through ``monkeypatch``), to register a plugin for one test.
+FIXTURE_PLUGINS: list[tuple[str, object]] = []
 
 
 def copydesk_version() -> str:
@@ -80,20 +92,72 @@ def _builtin_name(module: str) -> str:
 
 
 def _selected_entry_points() -> list[md.EntryPoint]:
+    """The ``copydesk`` entry points, sorted by name, filtered by ``COPYDESK_PLUGINS``."""
     eps = sorted(md.entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name)
     wanted = os.environ.get(ENV_VAR)
     if wanted is None:
         return eps
     names = {n.strip() for n in wanted.split(",") if n.strip() and n.strip().lower() != "none"}
-    return [ep for ep in eps if ep.name in names]
+    chosen = [ep for ep in eps if ep.name in names or (ep.dist is not None and ep.dist.name in names)]
+    known = {ep.name for ep in eps} | {ep.dist.name for ep in eps if ep.dist is not None}
+    for unknown in sorted(names - known):
+        log.warning("%s names %r, but no installed plugin has that name", ENV_VAR, unknown)
+    return chosen
+
+
+def _hookimpl_names(pm: pluggy.PluginManager, obj: object) -> list[tuple[str, str]]:
+    """``(attribute, hook name)`` for every hook implementation ``obj`` defines, sorted."""
+    out = []
+    for attr in sorted(dir(obj)):
+        if attr.startswith("__"):
+            continue
+        try:
+            opts = pm.parse_hookimpl_opts(obj, attr)
+        except Exception:  # noqa: BLE001 - an odd attribute is not a hook implementation
+            continue
+        if opts is not None:
+            out.append((attr, opts.get("specname") or attr))
+    return out
+
+
+def _check_hookimpls(pm: pluggy.PluginManager, obj: object, name: str) -> None:
+    """Reject unknown hook names and arguments with one line naming the plugin.
+
+    :raises RegistrationError: ``plugin NAME: unknown hook 'register_stage'; did you mean ...``
+        or ``plugin NAME: hook register_stages(register, extra): argument 'extra' is not offered
+        by the hook spec register_stages(register)``.
+    """
+    specs = {h: getattr(pm.hook, h) for h in dir(hookspecs) if pm.parse_hookspec_opts(hookspecs, h)}
+    for attr, hook in _hookimpl_names(pm, obj):
+        if hook not in specs:
+            close = difflib.get_close_matches(hook, list(specs), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; hooks are: {', '.join(sorted(specs))}"
+            raise RegistrationError(f"plugin {name}: unknown hook {hook!r}{hint}")
+        spec = specs[hook].spec
+        assert spec is not None
+        try:
+            params = list(inspect.signature(getattr(obj, attr)).parameters)
+        except (TypeError, ValueError):
+            continue
+        extra = [p for p in params if p not in spec.argnames and p != "self"]
+        if extra:
+            plural = "s" if len(extra) > 1 else ""
+            raise RegistrationError(
+                f"plugin {name}: hook {hook}({', '.join(params)}): argument{plural} "
+                f"{', '.join(repr(e) for e in extra)} not offered by the hook spec "
+                f"{hook}({', '.join(spec.argnames)})"
+            )
 
 
 def _register(pm: pluggy.PluginManager, obj: ModuleType | object, name: str) -> None:
+    _check_hookimpls(pm, obj, name)
+    if pm.has_plugin(name):
+        raise RegistrationError(f"plugin {name}: a plugin with that name is already registered")
     try:
         pm.register(obj, name=name)
     except pluggy.PluginValidationError as err:
-        raise RegistrationError(f"plugin {name}: {err}") from None
-    except ValueError as err:  # already registered under that name
+        raise RegistrationError(f"plugin {name}: {' '.join(str(err).split())}") from None
+    except ValueError as err:  # the same object registered twice
         raise RegistrationError(f"plugin {name}: {err}") from None
 
 
@@ -109,10 +173,14 @@ def make_plugin_manager(
     :param extra_modules: module paths from the config's ``plugins:`` list.
     :param builtins: built-in module paths (tests may pass fewer).
     :param entry_points: load the ``copydesk`` entry-point group (filtered by ``COPYDESK_PLUGINS``).
-    :param plugin_objects: ``(name, module_or_object)`` pairs registered directly (tests, fixtures).
+    :param plugin_objects: ``(name, module_or_object)`` pairs registered directly (tests, fixtures);
+        :data:`FIXTURE_PLUGINS` are added after them.
     :returns: :class:`LoadedPlugins`.
-    :raises RegistrationError: unknown hook names or arguments, duplicate component names,
-        components without a Settings model.
+    :raises RegistrationError: unknown hook names or arguments, a ``register_*`` hook that
+        raises, duplicate component names (naming both plugins), components without a Settings
+        model; the message is one line starting ``plugin NAME:`` or ``duplicate ...``.
+    :raises PluginLoadError: a module of ``extra_modules`` fails to import (entry points and
+        built-ins that fail are recorded in :attr:`LoadedPlugins.failures` instead).
     """
     pm = pluggy.PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
@@ -140,7 +208,11 @@ def make_plugin_manager(
                 loaded.failures[ep.name] = f"{type(err).__name__}: {err}"
                 log.warning("plugin %s (entry point) failed to import: %s", ep.name, err)
                 continue
-            _register(pm, obj, ep.name)
+            try:
+                _register(pm, obj, ep.name)
+            except RegistrationError as err:
+                raise RegistrationError(f"{err} (entry point of {dist or 'an unknown distribution'}; "
+                                        f"{ENV_VAR}=none skips third-party plugins)") from None
             loaded.info[ep.name] = PluginInfo(ep.name, dist, dist_version, "entry-point")
 
     for module in extra_modules:
@@ -153,19 +225,23 @@ def make_plugin_manager(
         _register(pm, mod, module)
         loaded.info[module] = PluginInfo(module, None, getattr(mod, "__version__", "0"), "config")
 
-    for name, obj in plugin_objects:
+    for name, obj in [*plugin_objects, *FIXTURE_PLUGINS]:
         _register(pm, obj, name)
         loaded.info[name] = PluginInfo(name, None, str(getattr(obj, "__version__", "0")), "object")
 
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as err:
-        raise RegistrationError(str(err)) from None
+        raise RegistrationError(" ".join(str(err).split())) from None
     _fill_registry(loaded)
     return loaded
 
 
 def _fill_registry(loaded: LoadedPlugins) -> None:
+    """Call every ``register_*`` implementation, one at a time, sorted by plugin name.
+
+    :raises RegistrationError: a rejected component or a hook implementation that raised.
+    """
     hooks: dict[str, Any] = {
         "reader": loaded.manager.hook.register_readers,
         "stage": loaded.manager.hook.register_stages,
@@ -183,4 +259,11 @@ def _fill_registry(loaded: LoadedPlugins) -> None:
                 loaded.registry.add(_kind, cls, _p, _v)
 
             callback: Callable[..., Any] = impl.function
-            callback(register=register)
+            try:
+                callback(register=register)
+            except RegistrationError:
+                raise
+            except Exception as err:  # noqa: BLE001 - a plugin bug becomes one line naming it
+                raise RegistrationError(
+                    f"plugin {plugin}: {hook.name} raised {type(err).__name__}: {err}"
+                ) from err
