@@ -1,0 +1,468 @@
+"""Segment lines into units: the candidate blocks of the plain-text section tagger.
+
+A *unit* is a run of lines that forms one block: a paragraph (hard-wrapped lines joined), a
+list item (with its continuation lines), a code block, a quote, a table, an underlined heading,
+a line of page furniture. Headings, titles and datelines are decided later (see
+:mod:`plugins.sections.headings` and :mod:`plugins.sections.tagger`); here every prose unit is
+provisionally a ``paragraph``.
+
+Method (one pass over the lines, linear time):
+
+* A :class:`Profile` of the document is measured first: whether its prose is hard-wrapped and at
+  which width, its body indentation, whether it is paginated (form feeds, ``[Page N]`` footers).
+* Blank lines separate units. Inside a run of non-blank lines, a line starts a new unit when it
+  carries a list marker, is a table row, a fence, a ``>`` quote, or when the previous line is not
+  a wrapped line: in a hard-wrapped text the previous line is wrapped when the next line's first
+  word would not have fitted on it (``len(prev) + 1 + len(word) > width``); in a text whose
+  paragraphs are one line each, every line is its own unit.
+* Fenced code runs to the closing fence; indented code and code-like runs continue across blank
+  lines while their brackets are unbalanced or the next lines stay indented.
+* In paginated text (RFCs), page headers and footers are ``other`` units; a paragraph split by a
+  page break is kept as one unit whose span covers the furniture (the furniture then gets no unit
+  of its own, so blocks never overlap).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from plugins.sections.lines import (
+    BULLET_RE,
+    ORDERED_RE,
+    Line,
+    is_fence,
+    is_table_row,
+    underline_char,
+)
+
+__all__ = ["Unit", "Profile", "measure", "segment", "is_code_like", "first_word_len", "strip_anchor"]
+
+_PAGE_FOOTER_RE = re.compile(r"\[Page \d+\]\s*$")
+_PAGE_HEADER_RE = re.compile(r"^(?:RFC|Internet-Draft|INTERNET[- ]DRAFT)\b.*\S\s{2,}\S")
+_CODE_START_RE = re.compile(
+    r"^(?:[{}\[\]()<>=$#@/]|//|/\*|\*/|\.\.\.|import\s|from\s\S+\s+import|def\s|class\s|func\s|fn\s"
+    r"|var\s|let\s|const\s|return\b|if\s*\(|for\s*\(|while\s*\(|package\s|use\s\S+;|#include|@\w+)"
+)
+_CODE_END_RE = re.compile(r"(?:[{};(\[,]|\)\s*\{|=>|->|\*/)$")
+_CODE_INNER_RE = re.compile(
+    r"(?:\w\(\)|\)\s*;|\w\.\w+\(|[=!<>]==?|\s=\s|:=|=>|->|::|\w_\w|&&|\|\||\w\+\+[;)]|\+\+\w|\+=|</?\w+[ >])"
+)
+_WORD_RE = re.compile(r"[^\W\d_]{2,}")
+ANCHOR_RE = re.compile(r"\s*\{\s*[#/][^{}\s]*\s*\}\s*$")
+
+
+def strip_anchor(s: str) -> str:
+    """Drop a trailing heading anchor (``{#id}``, ``{/id/}``) from a stripped line."""
+    m = ANCHOR_RE.search(s)
+    return s[: m.start()] if m and m.start() > 0 else s
+
+
+@dataclass(slots=True)
+class Unit:
+    """A candidate block: lines ``first``..``last`` (inclusive) and what they seem to be.
+
+    :ivar kind: provisional kind (``paragraph``, ``list_item``, ``code``, ``quote``, ``table``,
+        ``heading`` for underlined headings, ``other`` for page furniture).
+    :ivar start: offset of the first non-blank character.
+    :ivar end: offset one past the last non-blank character (exclusive).
+    :ivar blank_before: blank lines between the previous unit and this one (-1 at the top).
+    :ivar blank_after: blank lines before the next unit (-1 at the end).
+    :ivar underline: the underline character of an underlined heading, else ``""``.
+    :ivar overline: True when the heading also has an overline (reST title style).
+    :ivar marker: ``"bullet"``, ``"ordered"`` or ``""``.
+    :ivar level: the heading level once decided.
+    """
+
+    first: int
+    last: int
+    kind: str
+    start: int
+    end: int
+    text: str
+    blank_before: int = 0
+    blank_after: int = 0
+    underline: str = ""
+    overline: bool = False
+    marker: str = ""
+    indent: int = 0
+    level: int | None = None
+    notes: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Profile:
+    """Document-wide layout facts measured before segmenting.
+
+    :ivar width: the hard-wrap width in characters, or ``None`` when prose is not hard-wrapped.
+    :ivar base_indent: the most common indentation of prose lines (3 in RFCs, usually 0).
+    :ivar paginated: form feeds or ``[Page N]`` footers were found.
+    :ivar spaced: blank lines separate blocks (False for texts with almost no blank lines).
+    """
+
+    width: int | None
+    base_indent: int
+    paginated: bool
+    spaced: bool = True
+
+
+def first_word_len(s: str) -> int:
+    """Length of the first whitespace-separated word of ``s`` (0 for an empty string)."""
+    i = 0
+    n = len(s)
+    while i < n and not s[i].isspace():
+        i += 1
+    return i
+
+
+def is_code_like(s: str) -> bool:
+    """True when the stripped line ``s`` reads as source code or a command rather than prose.
+
+    Method: code openers (``{``, ``def``, ``import``, ``$``, ``//`` ...), code endings (``;``,
+    ``{``, ``(``), or operator/call patterns (``foo()``, ``a == b``, ``x => y``, ``a_b``) in a
+    line that does not end like a sentence; or a high share of symbol characters.
+    """
+    s = strip_anchor(s)
+    if not s:
+        return False
+    if _CODE_START_RE.match(s) and not (s[0] in "(<[" and s.endswith((".", ")")) and " " in s):
+        if not (s[0] == "@" and " " in s and s[-1] in ".!?"):
+            return True
+    ends_prose = s[-1] in ".!?:\"'”’)" and not s.endswith(");")
+    if _CODE_END_RE.search(s) and not s.endswith(","):
+        return True
+    words = _WORD_RE.findall(s)
+    symbols = sum(1 for c in s if not (c.isalnum() or c.isspace()))
+    if _CODE_INNER_RE.search(s) and not ends_prose and (len(words) <= 8 or symbols > len(s) * 0.08):
+        return True
+    if len(s) >= 4 and symbols > len(s) * 0.3 and not ends_prose:
+        return True
+    return False
+
+
+def measure(lines: list[Line]) -> Profile:
+    """Measure the :class:`Profile` of a document from its lines (linear time)."""
+    mids: list[int] = []
+    n_long = 0
+    indents: dict[int, int] = {}
+    paginated = False
+    n_blank = 0
+    for i, ln in enumerate(lines):
+        if ln.formfeed:
+            paginated = True
+        if ln.blank:
+            n_blank += 1
+            continue
+        if _PAGE_FOOTER_RE.search(ln.text):
+            paginated = True
+        words = ln.text.count(" ")
+        if words >= 3:
+            indents[ln.indent] = indents.get(ln.indent, 0) + 1
+        length = ln.length
+        if length > 90 and words >= 8:
+            n_long += 1
+        elif 40 <= length <= 90 and words >= 4 and i + 1 < len(lines) and not lines[i + 1].blank:
+            mids.append(length)
+    base_indent = max(indents.items(), key=lambda kv: kv[1])[0] if indents else 0
+    width: int | None = None
+    if len(mids) >= 3 and len(mids) > 2 * n_long:
+        mids.sort()
+        width = mids[min(len(mids) - 1, int(len(mids) * 0.97))]
+    spaced = n_blank >= 0.1 * (len(lines) - n_blank)
+    return Profile(
+        width=width, base_indent=base_indent if base_indent <= 8 else 0, paginated=paginated, spaced=spaced
+    )
+
+
+def _marker(s: str) -> str:
+    if BULLET_RE.match(s):
+        return "bullet"
+    if ORDERED_RE.match(s):
+        return "ordered"
+    return ""
+
+
+def _brackets(s: str) -> int:
+    return s.count("{") + s.count("(") + s.count("[") - s.count("}") - s.count(")") - s.count("]")
+
+
+class _Segmenter:
+    def __init__(self, lines: list[Line], profile: Profile) -> None:
+        self.lines = lines
+        self.p = profile
+        self.units: list[Unit] = []
+        self.n = len(lines)
+
+    # -- helpers -----------------------------------------------------------------------------
+    def unit(self, first: int, last: int, kind: str, text: str, **kw: object) -> Unit:
+        a, b = self.lines[first], self.lines[last]
+        u = Unit(first, last, kind, a.cstart, b.cend, "", indent=a.indent)
+        for k, v in kw.items():
+            setattr(u, k, v)
+        u.text = text
+        self.units.append(u)
+        return u
+
+    def furniture(self, i: int) -> bool:
+        if not self.p.paginated:
+            return False
+        ln = self.lines[i]
+        if ln.blank:
+            return False
+        if _PAGE_FOOTER_RE.search(ln.text):
+            return True
+        if _PAGE_HEADER_RE.match(ln.text) and ln.indent == 0:
+            # a header directly after the form feed of a page break
+            j = i - 1
+            while j >= 0 and self.lines[j].blank and not self.lines[j].formfeed:
+                j -= 1
+            if j < 0 or self.lines[j].formfeed:
+                return True
+            return _PAGE_FOOTER_RE.search(self.lines[j].text) is not None
+        return False
+
+    def joins(self, a: Line, b: Line, first: Line) -> bool:
+        """Whether prose line ``b`` continues the unit whose last line is ``a``.
+
+        In a hard-wrapped text a line is continued unless the next word would have fitted on
+        it and there is a reason to break: a sentence end (only in texts without blank lines
+        between paragraphs), a short heading-like first line, or a run of short lines.
+        """
+        s = b.text
+        if _marker(s) or is_table_row(s) or is_fence(s) or s.startswith(">"):
+            return False
+        if b.index + 1 < self.n and underline_char(self.lines[b.index + 1].text) and not self.lines[b.index + 1].blank:
+            return False
+        width = self.p.width
+        if width is None:
+            return False
+        if abs(b.indent - first.indent) > 2 and b.indent < first.indent:
+            return False
+        if a.length + 1 + first_word_len(s) > width:
+            return True
+        t = a.text
+        short_a = a.length <= 0.6 * width
+        if short_a and b.length <= 0.6 * width:
+            return False  # a run of short lines (list, address, verse)
+        if a is first and a.length <= 0.7 * width and t[-1] not in ",;.!?:" and len(t.split()) <= 12:
+            return False  # a heading glued to its paragraph
+        if not self.p.spaced and t[-1] in ".!?:\"”)":
+            return False  # compact text: a sentence end where the next word would have fitted
+        return True
+
+    # -- main loop ---------------------------------------------------------------------------
+    def run(self) -> list[Unit]:
+        lines = self.lines
+        i = 0
+        blanks = -1
+        while i < self.n:
+            ln = lines[i]
+            if ln.blank:
+                blanks = blanks + 1 if blanks >= 0 else 1
+                i += 1
+                continue
+            before = blanks
+            start_count = len(self.units)
+            i = self.step(i)
+            for u in self.units[start_count:]:
+                u.blank_before = before
+                before = 0
+            blanks = 0
+        # blank_after
+        for k, u in enumerate(self.units):
+            if k + 1 < len(self.units):
+                u.blank_after = self.units[k + 1].blank_before
+            else:
+                u.blank_after = -1
+        return self.units
+
+    def step(self, i: int) -> int:
+        """Consume one unit starting at non-blank line ``i``; return the next line index."""
+        lines = self.lines
+        ln = lines[i]
+        s = ln.text
+        if self.furniture(i):
+            self.unit(i, i, "other", s)
+            return i + 1
+        nxt = lines[i + 1] if i + 1 < self.n else None
+        # reST over+underlined title: ===== / Title / =====
+        uc = underline_char(s)
+        if (
+            uc
+            and nxt is not None
+            and not nxt.blank
+            and i + 2 < self.n
+            and underline_char(lines[i + 2].text) == uc
+            and not underline_char(nxt.text)
+        ):
+            self.unit(i + 1, i + 1, "heading", nxt.text, underline=uc + uc, overline=True)
+            return i + 3
+        # setext / reST underlined heading
+        if nxt is not None and not nxt.blank and len(s) <= 150:
+            uc2 = underline_char(nxt.text)
+            if uc2 and (uc2 in "=-~^*#+_`'\":.") and 0.5 * len(s) <= len(nxt.text) + 2 and not _marker(s):
+                if nxt.indent <= ln.indent + 1 and not is_table_row(s):
+                    self.unit(i, i, "heading", s, underline=uc2)
+                    return i + 2
+        if is_fence(s):
+            fence = s[:3]
+            j = i + 1
+            while j < self.n and not lines[j].text.startswith(fence):
+                j += 1
+            last = min(j, self.n - 1)
+            while lines[last].blank:
+                last -= 1
+            self.unit(i, last, "code", s)
+            return j + 1
+        if is_table_row(s) and (
+            (nxt is not None and not nxt.blank and is_table_row(nxt.text)) or "\t" in s or s.count("|") >= 3
+        ):
+            j = i
+            while j + 1 < self.n and not lines[j + 1].blank and (
+                is_table_row(lines[j + 1].text) or len(lines[j + 1].text) <= 12
+            ):
+                j += 1
+            self.unit(i, j, "table", s)
+            return j + 1
+        if s.startswith(">"):
+            j = i
+            while j + 1 < self.n and not lines[j + 1].blank and lines[j + 1].text.startswith(">"):
+                j += 1
+            self.unit(i, j, "quote", s)
+            return j + 1
+        mk = _marker(s)
+        if mk and not (mk == "bullet" and s[0] in "-–" and len(s) > 1 and s[1] == s[0]):
+            return self.list_item(i, mk)
+        base = self.p.base_indent
+        if ln.indent >= base + 4 or (ln.indent >= 2 and base == 0 and is_code_like(s)):
+            return self.indented(i)
+        if is_code_like(s) and not (self.p.width and ln.length > 0.8 * self.p.width and " " in s):
+            return self.code_run(i)
+        return self.paragraph(i)
+
+    def list_item(self, i: int, mk: str) -> int:
+        lines = self.lines
+        ln = lines[i]
+        j = i
+        # continuation: more indented lines, or wrapped prose lines
+        while j + 1 < self.n:
+            b = lines[j + 1]
+            if b.blank:
+                break
+            if _marker(b.text) or is_table_row(b.text) or is_fence(b.text):
+                break
+            if b.indent > ln.indent:
+                j += 1
+                continue
+            if self.p.width is not None and b.indent == ln.indent and self.joins(lines[j], b, ln):
+                j += 1
+                continue
+            break
+        self.unit(i, j, "list_item", ln.text, marker=mk)
+        return j + 1
+
+    def indented(self, i: int) -> int:
+        """Indented block: quote when it reads as prose, else code; may span blank lines."""
+        lines = self.lines
+        ind = lines[i].indent
+        j = i
+        k = i + 1
+        depth = _brackets(lines[i].text)
+        while k < self.n:
+            b = lines[k]
+            if b.blank:
+                k += 1
+                continue
+            if b.indent >= min(ind, self.p.base_indent + 4) and not self.furniture(k):
+                gap = k - j - 1
+                if gap > 0 and not (depth > 0 or (is_code_like(b.text) and is_code_like(lines[j].text))):
+                    break
+                if gap > 1 and depth <= 0:
+                    break
+                depth += _brackets(b.text)
+                j = k
+                k += 1
+                continue
+            if depth > 0 and is_code_like(b.text) and k - j - 1 <= 1:
+                depth += _brackets(b.text)
+                j = k
+                k += 1
+                continue
+            break
+        texts = [lines[x].text for x in range(i, j + 1) if not lines[x].blank]
+        code = sum(1 for t in texts if is_code_like(t))
+        prose = len(texts) - code
+        kind = "code" if code * 2 >= len(texts) or prose == 0 else "quote"
+        if kind == "quote" and self.p.base_indent > 0 and lines[i].indent < self.p.base_indent + 8:
+            kind = "paragraph"
+        self.unit(i, j, kind, lines[i].text)
+        return j + 1
+
+    def code_run(self, i: int) -> int:
+        """Unindented code: consecutive code-like lines, across blank lines while brackets are open."""
+        lines = self.lines
+        j = i
+        depth = _brackets(lines[i].text)
+        k = i + 1
+        while k < self.n:
+            b = lines[k]
+            if b.blank:
+                if depth > 0:
+                    k += 1
+                    continue
+                break
+            if depth > 0 or is_code_like(b.text) or b.indent > lines[i].indent:
+                depth += _brackets(b.text)
+                j = k
+                k += 1
+                continue
+            break
+        self.unit(i, j, "code", lines[i].text)
+        return j + 1
+
+    def paragraph(self, i: int) -> int:
+        lines = self.lines
+        first = lines[i]
+        j = i
+        while j + 1 < self.n:
+            b = lines[j + 1]
+            if b.blank:
+                if self.p.paginated:
+                    k = self.skip_page_break(j + 1)
+                    if k is not None and self.joins(lines[j], lines[k], first):
+                        j = k
+                        continue
+                break
+            if not self.joins(lines[j], b, first):
+                break
+            j += 1
+        self.unit(i, j, "paragraph", first.text)
+        return j + 1
+
+    def skip_page_break(self, k: int) -> int | None:
+        """From blank line ``k`` after a paragraph line: the first body line after a page break."""
+        lines = self.lines
+        seen_furniture = False
+        while k < self.n:
+            ln = lines[k]
+            if ln.blank:
+                k += 1
+                continue
+            if self.furniture(k):
+                seen_furniture = True
+                k += 1
+                continue
+            break
+        if not seen_furniture or k >= self.n:
+            return None
+        return k
+
+
+def segment(lines: list[Line], profile: Profile) -> list[Unit]:
+    """Split ``lines`` into :class:`Unit` records in document order (see the module docstring).
+
+    :param lines: from :func:`plugins.sections.lines.split_lines`.
+    :param profile: from :func:`measure`.
+    :return: non-overlapping units, each covering at least one non-blank line.
+    """
+    return _Segmenter(lines, profile).run()
