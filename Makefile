@@ -26,7 +26,7 @@ run: $(STAMP)
 	$(BIN)/copydesk run
 
 lint: $(TSTAMP)
-	$(BIN)/ruff check pipeline plugins tests benchmarks
+	$(BIN)/ruff check .
 
 typecheck: $(TSTAMP)
 	$(BIN)/mypy --strict pipeline
