@@ -44,7 +44,8 @@ _CODE_START_RE = re.compile(
     r"^(?:[{}\[\]()<>=$#@/]|//|/\*|\*/|\.\.\.|import\s|from\s\S+\s+import|def\s|class\s|func\s|fn\s"
     r"|var\s|let\s|const\s|return\b|if\s*\(|for\s*\(|while\s*\(|package\s|use\s\S+;|#include|@\w+)"
 )
-_CODE_END_RE = re.compile(r"(?:[{};(\[,]|\)\s*\{|=>|->|\*/)$")
+_CODE_STRONG_RE = re.compile(r"(?:^[\w$.]+\(|^[A-Z][a-z]+(?:-[A-Za-z]+)+:\s|^_\W|\);|\s//\s|^\w+\s*=\s*\S|^\w[\w.]*\.\w+\s*=)")
+_CODE_END_RE = re.compile(r"(?:[{(\[]|\)\s*\{|=>|->|\*/)$")
 _CODE_INNER_RE = re.compile(
     r"(?:\w\(\)|\)\s*;|\w\.\w+\(|[=!<>]==?|\s=\s|:=|=>|->|::|\w_\w|&&|\|\||\w\+\+[;)]|\+\+\w|\+=|</?\w+[ >])"
 )
@@ -128,10 +129,13 @@ def is_code_like(s: str) -> bool:
     if _CODE_START_RE.match(s) and not (s[0] in "(<[" and s.endswith((".", ")")) and " " in s):
         if not (s[0] == "@" and " " in s and s[-1] in ".!?"):
             return True
-    ends_prose = s[-1] in ".!?:\"'”’)" and not s.endswith(");")
-    if _CODE_END_RE.search(s) and not s.endswith(","):
+    if _CODE_STRONG_RE.search(s):
         return True
+    ends_prose = s[-1] in ".!?:\"'”’)" and not s.endswith(");")
     words = _WORD_RE.findall(s)
+    if _CODE_END_RE.search(s) or (s.endswith(";") and (len(words) <= 5 or _CODE_INNER_RE.search(s))):
+        if not (s.endswith("(") and len(words) > 8):
+            return True
     symbols = sum(1 for c in s if not (c.isalnum() or c.isspace()))
     if _CODE_INNER_RE.search(s) and not ends_prose and (len(words) <= 8 or symbols > len(s) * 0.08):
         return True
@@ -168,7 +172,14 @@ def measure(lines: list[Line]) -> Profile:
     if len(mids) >= 3 and len(mids) > 2 * n_long:
         mids.sort()
         width = mids[min(len(mids) - 1, int(len(mids) * 0.97))]
-    spaced = n_blank >= 0.1 * (len(lines) - n_blank)
+    lead = 0
+    while lead < len(lines) and lines[lead].blank:
+        lead += 1
+    trail = 0
+    while trail < len(lines) - lead and lines[len(lines) - 1 - trail].blank:
+        trail += 1
+    interior = n_blank - lead - trail
+    spaced = interior >= 1 and interior >= 0.1 * (len(lines) - n_blank)
     return Profile(
         width=width, base_indent=base_indent if base_indent <= 8 else 0, paginated=paginated, spaced=spaced
     )
@@ -240,6 +251,8 @@ class _Segmenter:
             return False
         if a.length + 1 + first_word_len(s) > width:
             return True
+        if s[0].islower() and a.text[-1] not in ".!?:":
+            return True  # a sentence going on (ragged right margin)
         t = a.text
         short_a = a.length <= 0.6 * width
         if short_a and b.length <= 0.6 * width:
@@ -336,7 +349,11 @@ class _Segmenter:
         base = self.p.base_indent
         if ln.indent >= base + 4 or (ln.indent >= 2 and base == 0 and is_code_like(s)):
             return self.indented(i)
-        if is_code_like(s) and not (self.p.width and ln.length > 0.8 * self.p.width and " " in s):
+        if (
+            is_code_like(s)
+            and not (self.p.width and ln.length > 0.8 * self.p.width and " " in s)
+            and not (base > 0 and ln.indent < base)
+        ):
             return self.code_run(i)
         return self.paragraph(i)
 
@@ -411,7 +428,8 @@ class _Segmenter:
                     k += 1
                     continue
                 break
-            if depth > 0 or is_code_like(b.text) or b.indent > lines[i].indent:
+            after_gap = k - j > 1
+            if (depth > 0 and not after_gap) or is_code_like(b.text) or b.indent > lines[i].indent:
                 depth += _brackets(b.text)
                 j = k
                 k += 1

@@ -38,6 +38,8 @@ NUMBERED_RE = re.compile(
 _CHAPTER_RE = re.compile(r"^(?:CHAPTER|Chapter|PART|Part|BOOK|Book|APPENDIX|Appendix)\s+[\dIVXLCivxlc]+\b")
 _ORDERED_ITEM_RE = re.compile(r"^\(?(\d{1,3}|[a-z])[.)]\s")
 _SENTENCE_INSIDE = re.compile(r"[a-z0-9)\]][.!?]\s+[A-Z]")
+_CAPTION_RE = re.compile(r"^(?:Figure|Fig\.|Table|Listing|Image|Photo|Source)\s*\d+\b")
+_PROSE_START_RE = re.compile(r"^(?:But|And|So|Or|Yet|Then|Now|Well|Also|Still|First|Next|Finally),?\s")
 _LOWER_START_OK = re.compile(r"^(?:[a-z]+[/.][a-z]|[a-z]+[A-Z]|iOS|macOS|npm|git\b|go\b)")
 
 
@@ -82,7 +84,13 @@ def _shape(u: Unit, loose: bool) -> bool:
     if not s or u.first != u.last:
         return False
     n = _words(s)
-    if len(s) > (240 if loose else 120) or n > (40 if loose else 18):
+    if len(s) > (160 if loose else 120) or n > (24 if loose else 18):
+        return False
+    if sum(1 for c in s if c.isalpha()) < 2:
+        return False
+    if s.endswith(".") and loose and (n > 15 or _SENTENCE_INSIDE.search(s)):
+        return False
+    if _CAPTION_RE.match(s) or s.startswith(("—", "–", ".. ", "P.S.")):
         return False
     last = s[-1]
     if last in ",;" or (last == "." and not loose and not s.endswith("..")):
@@ -119,6 +127,8 @@ def decide_headings(units: list[Unit], profile: Profile, body_from: int) -> None
 
     def strong(k: int, u: Unit) -> bool:
         s = u.text
+        if is_code_like(s) and not (NUMBERED_RE.match(s) or is_caps(s)):
+            return False
         if uses_multi and u.blank_before > para_gap and k > body_from and _shape(u, loose=True):
             return True
         if _CHAPTER_RE.match(s) and _words(s) <= 14:
@@ -128,6 +138,22 @@ def decide_headings(units: list[Unit], profile: Profile, body_from: int) -> None
     def in_short_run(k: int) -> bool:
         """A run of short one-line units with no blank line between them."""
         u = units[k]
+
+        def short(v: Unit) -> bool:
+            return (
+                v.kind in ("paragraph", "list_item")
+                and v.first == v.last
+                and len(v.text) <= 80
+                and not v.text.endswith(":")
+            )
+
+        a = b = k
+        while a - 1 >= body_from and units[a].blank_before == 0 and short(units[a - 1]):
+            a -= 1
+        while b + 1 < n and units[b].blank_after == 0 and short(units[b + 1]):
+            b += 1
+        if b - a >= 2 and not compact:
+            return True
         for j in (k - 1, k + 1):
             if not (body_from <= j < n):
                 continue
@@ -194,6 +220,8 @@ def decide_headings(units: list[Unit], profile: Profile, body_from: int) -> None
                 continue
             if _SENTENCE_INSIDE.search(s) and not (uses_multi and u.blank_before > para_gap):
                 continue
+            if last == "?" and (_words(s) > 10 or ", " in s or _PROSE_START_RE.match(s)):
+                continue
             if nxt.kind == "heading":
                 continue
             if compact or glued:
@@ -211,6 +239,29 @@ def decide_headings(units: list[Unit], profile: Profile, body_from: int) -> None
 
     # list runs after a colon: short unmarked lines that follow "...:"
     _colon_lists(units, body_from, para_gap)
+    if profile.spaced:
+        _glued_lists(units, body_from)
+
+
+def _glued_lists(units: list[Unit], body_from: int) -> None:
+    """In a text with blank lines between blocks, one-line units glued together are list items."""
+    n = len(units)
+    k = body_from
+    while k < n:
+        j = k
+        while (
+            j + 1 < n
+            and units[j].blank_after == 0
+            and units[j + 1].kind in ("paragraph", "list_item")
+            and units[j + 1].first == units[j + 1].last
+        ):
+            j += 1
+        run = [u for u in units[k : j + 1] if u.kind in ("paragraph", "list_item")]
+        if j > k and len(run) >= 2 and all(u.first == u.last for u in run):
+            for u in run:
+                if u.kind == "paragraph":
+                    u.kind = "list_item"
+        k = j + 1
 
 
 def _colon_lists(units: list[Unit], body_from: int, para_gap: int) -> None:
