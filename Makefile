@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 $(TSTAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e examples/copydesk-wordlist
 	touch $@ $(STAMP)
 
 install: $(STAMP)
