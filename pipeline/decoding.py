@@ -73,16 +73,25 @@ def normalise_newlines(text: str) -> str:
 def sniff_binary(raw: bytes) -> str | None:
     """Name the binary format of ``raw`` when it looks binary, else ``None``.
 
-    A file is binary when it starts with a known magic number, or when more than 10 % of its
-    first 8 KiB are NUL or other C0 control bytes (text in UTF-16 is recognised by its BOM
-    before this check runs).
+    A file is binary when it starts with a known magic number; or when, in its first 8 KiB,
+    more than 30 % of the bytes are NUL (text never holds many NULs; UTF-16 is recognised by its
+    BOM before this check runs); or, for input that is not valid UTF-8, when more than 10 % are
+    C0 control bytes other than whitespace and escape.
     """
     for magic, name in _BINARY_MAGIC:
         if raw.startswith(magic):
             return name
     head = raw[:8192]
-    if not head:
+    if len(head) < 8:
         return None
+    if head.count(0) / len(head) > 0.30:
+        return "binary data"
+    try:
+        head.decode("utf-8")
+        return None
+    except UnicodeDecodeError as err:
+        if err.start >= len(head) - 3:  # a multi-byte character cut by the 8 KiB window
+            return None
     controls = sum(1 for b in head if b < 9 or 13 < b < 32 and b != 27)
     if controls / len(head) > 0.10:
         return "binary data"
