@@ -44,11 +44,16 @@ _CODE_START_RE = re.compile(
     r"^(?:[{}\[\]()<>=$#@/]|//|/\*|\*/|\.\.\.|import\s|from\s\S+\s+import|def\s|class\s|func\s|fn\s"
     r"|var\s|let\s|const\s|return\b|if\s*\(|for\s*\(|while\s*\(|package\s|use\s\S+;|#include|@\w+)"
 )
-_CODE_STRONG_RE = re.compile(r"(?:^[\w$.]+\(|^[A-Z][a-z]+(?:-[A-Za-z]+)+:\s|^_\W|\);|\s//\s|^\w+\s*=\s*\S|^\w[\w.]*\.\w+\s*=)")
+_CODE_STRONG_RE = re.compile(
+    r"(?:^[\w$.]+\(|^(?:GET|POST|PUT|DELETE|HEAD|OPTIONS|PATCH) /|^HTTP/\d"
+    r"|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+: \S|^(?:Host|Origin|Connection|Accept|Cookie|Server|Vary): \S+$"
+    r"|^_\W|\);|\s//\s|^\w+\s*=\s*\S|^\w[\w.]*\.\w+\s*=)"
+)
 _CODE_END_RE = re.compile(r"(?:[{(\[]|\)\s*\{|=>|->|\*/)$")
 _CODE_INNER_RE = re.compile(
     r"(?:\w\(\)|\)\s*;|\w\.\w+\(|[=!<>]==?|\s=\s|:=|=>|->|::|\w_\w|&&|\|\||\w\+\+[;)]|\+\+\w|\+=|</?\w+[ >])"
 )
+FIELD_RE = re.compile(r"^[A-Z][A-Za-z-]{1,30}(?: [A-Za-z-]{1,20})?:\s+\S")
 _WORD_RE = re.compile(r"[^\W\d_]{2,}")
 ANCHOR_RE = re.compile(r"\s*\{\s*[#/][^{}\s]*\s*\}\s*$")
 
@@ -203,6 +208,11 @@ class _Segmenter:
         self.p = profile
         self.units: list[Unit] = []
         self.n = len(lines)
+        # a "Key: value" field header at the top (PEP style): one unit per field
+        z = 0
+        while z < self.n and not lines[z].blank and (FIELD_RE.match(lines[z].text) or (z and lines[z].indent)):
+            z += 1
+        self.field_zone = z if z >= 3 else 0
 
     # -- helpers -----------------------------------------------------------------------------
     def unit(self, first: int, last: int, kind: str, text: str, **kw: object) -> Unit:
@@ -297,6 +307,12 @@ class _Segmenter:
         if self.furniture(i):
             self.unit(i, i, "other", s)
             return i + 1
+        if i < self.field_zone:
+            j = i
+            while j + 1 < self.field_zone and lines[j + 1].indent:
+                j += 1
+            self.unit(i, j, "paragraph", s)
+            return j + 1
         nxt = lines[i + 1] if i + 1 < self.n else None
         # reST over+underlined title: ===== / Title / =====
         uc = underline_char(s)
@@ -476,6 +492,21 @@ class _Segmenter:
         return k
 
 
+def _merge_code(units: list[Unit], lines: list[Line]) -> list[Unit]:
+    """Join code units separated by one blank line when either of them spans several lines."""
+    out: list[Unit] = []
+    for u in units:
+        if out and u.kind == "code" and out[-1].kind == "code" and u.blank_before == 1:
+            prev = out[-1]
+            if prev.last > prev.first or u.last > u.first:
+                prev.last = u.last
+                prev.end = u.end
+                prev.blank_after = u.blank_after
+                continue
+        out.append(u)
+    return out
+
+
 def segment(lines: list[Line], profile: Profile) -> list[Unit]:
     """Split ``lines`` into :class:`Unit` records in document order (see the module docstring).
 
@@ -483,4 +514,4 @@ def segment(lines: list[Line], profile: Profile) -> list[Unit]:
     :param profile: from :func:`measure`.
     :return: non-overlapping units, each covering at least one non-blank line.
     """
-    return _Segmenter(lines, profile).run()
+    return _merge_code(_Segmenter(lines, profile).run(), lines)

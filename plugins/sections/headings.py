@@ -152,7 +152,10 @@ def decide_headings(units: list[Unit], profile: Profile, body_from: int) -> None
             a -= 1
         while b + 1 < n and units[b].blank_after == 0 and short(units[b + 1]):
             b += 1
-        if b - a >= 2 and not compact:
+        if compact:
+            run = [v for v in units[a : b + 1] if not v.text.endswith((".", "!", "?"))]
+            return len(run) >= 3
+        if b - a >= 2:
             return True
         for j in (k - 1, k + 1):
             if not (body_from <= j < n):
@@ -169,8 +172,6 @@ def decide_headings(units: list[Unit], profile: Profile, body_from: int) -> None
             if v.first == v.last and len(v.text) <= 80 and not v.text.endswith((".", ":")) or (
                 v.kind == "list_item" and v.marker == "bullet"
             ):
-                return True
-            if v.kind == "paragraph" and len(v.text) <= 60 and j > k:
                 return True
         return False
 
@@ -229,7 +230,12 @@ def decide_headings(units: list[Unit], profile: Profile, body_from: int) -> None
                     continue
         if compact and not (caps or numbered):
             # no blank lines at all: a short line followed by longer body text
-            if nxt.first == nxt.last and len(nxt.text) < max(40, 1.3 * len(s)) and nxt.kind == "paragraph":
+            if (
+                nxt.first == nxt.last
+                and len(nxt.text) < max(40, 1.3 * len(s))
+                and nxt.kind == "paragraph"
+                and not nxt.text.endswith((".", ":", "!", "?"))
+            ):
                 continue
         if glued and nxt.kind == "paragraph" and len(nxt.text) < 20:
             continue

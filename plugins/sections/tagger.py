@@ -18,7 +18,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from plugins.sections.blocks import Profile, Unit, measure, segment
+from plugins.sections.blocks import FIELD_RE, Profile, Unit, measure, segment
 from plugins.sections.dates import is_byline, is_dateline, parse_date
 from plugins.sections.headings import assign_levels, decide_headings, is_caps
 from plugins.sections.lines import Line, split_lines
@@ -27,7 +27,6 @@ __all__ = ["TaggedBlock", "Tagged", "tag_text"]
 
 log = logging.getLogger(__name__)
 
-_FIELD_RE = re.compile(r"^[A-Z][A-Za-z-]{1,30}(?: [A-Za-z-]{1,20})?:\s+\S")
 _TOC_RE = re.compile(r"(?:\.\s?){4,}\s*\d+\s*$")
 _COLUMNS_RE = re.compile(r"\S\s{3,}\S")
 
@@ -96,7 +95,7 @@ def _header(units: list[Unit], lines: list[Line], text: str, profile: Profile, r
             return k + 1
     # field header (PEP style): "Key: value" lines at the top
     j = 0
-    while j < n and units[j].blank_before <= 0 and _FIELD_RE.match(units[j].text) and j < 30:
+    while j < n and units[j].blank_before <= 0 and FIELD_RE.match(units[j].text) and j < 30:
         j += 1
     if j >= 3:
         for u in units[:j]:
