@@ -1,25 +1,50 @@
-"""Running many documents: scheduling, writing outputs, the run report, exit status.
+"""Running many documents: scheduling, the cache, writing outputs, the run report, exit status.
 
 A batch never stops because one document fails (unless ``fail_fast``): each failure is
-recorded in the report with the failing stage and plugin, and the other documents' outputs
-are written as usual. Outputs are written by the coordinating process, atomically, in input
-order, so a run killed at any moment leaves every output either complete or absent.
+recorded in the report with its status (``failed`` or ``timeout``), the failing stage and
+plugin and the message, and the other documents' outputs are written as usual.
+
+Data flow (streaming; memory does not grow with the number of documents)::
+
+    items --(cache check in this process)--> executor --(results in input order)--> writer
+
+* Items are consumed lazily. With the cache on, this process reads each input once, hashes
+  it (:mod:`pipeline.cache`), skips documents whose entry matches and whose outputs are
+  intact (``skipped-cached``), and sends the others **with the bytes it hashed** to the
+  executor (:mod:`pipeline.executors`: this process, a process pool with killing timeouts, or
+  Dask), which returns results in input order.
+* Outputs are written by this process, one document at a time, each file atomically
+  (:func:`pipeline.outputs.write_atomic`); the cache entry is written after the files. A run
+  killed at any moment leaves every output complete or absent, and a re-run redoes only the
+  documents without a valid entry.
+* ``-o -`` writes each document as one JSON line to standard output, in input order (no
+  cache). ``check`` writes nothing and lists the files whose bytes on disk differ from what
+  the run would write.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import json
 import logging
+import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from pipeline.build import Built
+from pipeline.errors import ConfigError, CopydeskError
 from pipeline.inputs import InputItem
-from pipeline.outputs import ensure_dir, write_atomic
+from pipeline.outputs import ensure_dir, read_existing, write_atomic
 from pipeline.runner import DocumentResult
+
+if TYPE_CHECKING:
+    from pipeline.cache import DocumentCache
+    from pipeline.executors import Executor, PipelineSpec, Task
+    from pipeline.progress import Progress
 
 log = logging.getLogger(__name__)
 
@@ -33,46 +58,96 @@ class BatchOptions:
     :ivar output_dir: directory for exporter files, or ``-`` for JSON lines on ``stdout``.
     :ivar fail_fast: stop scheduling new documents after the first failure.
     :ivar max_failures: exit 1 only when more documents than this failed (``None``: any).
+    :ivar stdout: where ``-o -`` writes (default ``sys.stdout.buffer``).
+    :ivar workers: worker processes; ``None``: one per CPU core. With 1 worker and no timeout
+        (or a single document) documents run in this process.
+    :ivar timeout: seconds a document may take before its worker is killed (``None``: no limit).
+    :ivar executor: ``local`` (process pool) or ``dask``.
+    :ivar scheduler: Dask scheduler address; ``None`` with ``dask`` starts a local cluster.
+    :ivar spec: how worker processes rebuild the pipeline (config path and overrides); without
+        it every document runs in this process.
+    :ivar cache_dir: the cache root (``None``: no cache).
+    :ivar force: ignore cache entries (they are still written).
+    :ivar check: write nothing; report the outputs that differ from what is on disk.
     """
 
     output_dir: str
     fail_fast: bool = False
     max_failures: int | None = None
     stdout: IO[bytes] | None = None
+    workers: int | None = 1
+    timeout: float | None = None
+    executor: str = "local"
+    scheduler: str | None = None
+    spec: PipelineSpec | None = None
+    cache_dir: str | None = None
+    force: bool = False
+    check: bool = False
 
 
 @dataclass
 class BatchReport:
-    """The run report (``--report FILE`` writes :meth:`as_dict` as JSON)."""
+    """The run report (``--report FILE`` writes :meth:`as_dict` as JSON).
+
+    :ivar documents: one entry per finished document, in input order: ``id``, ``input``,
+        ``status``, ``stage``, ``plugin``, ``error``, ``timings`` (step -> seconds), ``outputs``.
+    :ivar check_problems: with ``check``: ``(path, "differs" | "missing")`` per file.
+    :ivar stopped_early: ``fail_fast`` stopped the batch before every input ran.
+    """
 
     documents: list[dict[str, Any]] = field(default_factory=list)
     config_hash: str = ""
     plugins: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
+    executor: str = "serial"
+    workers: int = 1
+    check_problems: list[tuple[str, str]] = field(default_factory=list)
+    stopped_early: bool = False
+    check: bool = False
 
     def totals(self) -> dict[str, int]:
-        """Count of documents per status."""
+        """Count of documents per status, plus ``documents``."""
         counts = dict.fromkeys(STATUSES, 0)
         for d in self.documents:
             counts[d["status"]] = counts.get(d["status"], 0) + 1
         counts["documents"] = len(self.documents)
         return counts
 
+    def stage_seconds(self) -> dict[str, float]:
+        """Total seconds per step (``read``, each stage, ``export``) over all documents."""
+        sums: dict[str, float] = {}
+        for d in self.documents:
+            for k, v in d["timings"].items():
+                sums[k] = sums.get(k, 0.0) + v
+        return {k: round(v, 6) for k, v in sums.items()}
+
     def as_dict(self) -> dict[str, Any]:
-        """The report as plain data."""
-        return {
+        """The report as plain data (what ``--report`` writes)."""
+        out: dict[str, Any] = {
             "totals": self.totals(),
             "seconds": round(self.seconds, 3),
+            "stage_seconds": self.stage_seconds(),
+            "executor": self.executor,
+            "workers": self.workers,
+            "stopped_early": self.stopped_early,
             "config_hash": self.config_hash,
             "plugins": self.plugins,
             "documents": self.documents,
         }
+        if self.check:
+            out["check"] = [{"path": p, "problem": what} for p, what in self.check_problems]
+        return out
 
     def summary_line(self) -> str:
         """One line for stderr: ``3 documents: 2 ok, 1 failed (0.41 s)``."""
         t = self.totals()
         parts = [f"{t[s]} {s}" for s in STATUSES if t[s] or s == "ok"]
-        return f"{t['documents']} documents: {', '.join(parts)} ({self.seconds:.2f} s)"
+        line = f"{t['documents']} documents: {', '.join(parts)} ({self.seconds:.2f} s)"
+        if self.stopped_early:
+            line += "; stopped at the first failure"
+        if self.check:
+            line += f"; {len(self.check_problems)} output file(s) differ" if self.check_problems else "; outputs match"
+        return line
 
 
 def serial_results(built: Built, items: Iterable[InputItem]) -> Iterator[tuple[InputItem, DocumentResult]]:
@@ -81,51 +156,162 @@ def serial_results(built: Built, items: Iterable[InputItem]) -> Iterator[tuple[I
         yield item, built.pipeline.process(item)
 
 
+def make_executor(built: Built, options: BatchOptions, n_items: int | None) -> Executor:
+    """The executor ``options`` ask for (see :class:`BatchOptions` for when it is this process)."""
+    from pipeline.executors import DaskExecutor, ProcessPoolExecutor, SerialExecutor, default_workers
+
+    workers = options.workers or default_workers()
+    if options.spec is not None and options.executor == "dask":
+        return DaskExecutor(options.spec, options.scheduler, workers, options.timeout)
+    in_process = options.spec is None or (
+        options.timeout is None and (workers == 1 or (n_items is not None and n_items <= 1))
+    )
+    if in_process:
+        return SerialExecutor(built)
+    assert options.spec is not None
+    if n_items is not None:
+        workers = max(1, min(workers, n_items))
+    return ProcessPoolExecutor(options.spec, workers, options.timeout)
+
+
+@dataclass
+class _CacheState:
+    cache: DocumentCache
+    pipeline: str
+    force: bool
+    keys: dict[str, str] = field(default_factory=dict)
+    cached_outputs: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _tasks(items: Iterable[InputItem], state: _CacheState | None) -> Iterator[Task]:
+    """Pair each item with a known result (cache hit) or ``None`` (to run), lazily."""
+    from pipeline.cache import item_key
+
+    for item in items:
+        if state is None:
+            yield item, None
+            continue
+        t0 = time.perf_counter()
+        try:
+            raw = item.read_bytes()
+        except CopydeskError:
+            yield item, None  # the runner reports the read error
+            continue
+        key = item_key(state.pipeline, item, raw)
+        state.keys[item.doc_id] = key
+        if not state.force:
+            names = state.cache.lookup(key, item.doc_id)
+            if names is not None:
+                state.cached_outputs[item.doc_id] = names
+                result = DocumentResult(doc_id=item.doc_id, status="skipped-cached",
+                                        timings={"cache": time.perf_counter() - t0})
+                yield item, result
+                continue
+        yield dataclasses.replace(item, raw=raw), None
+
+
 def run_batch(
     built: Built,
-    items: list[InputItem],
+    items: Iterable[InputItem],
     options: BatchOptions,
-    results: Callable[[Built, list[InputItem]], Iterator[tuple[InputItem, DocumentResult]]] | None = None,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
 ) -> BatchReport:
     """Process ``items`` and write their outputs; return the report.
 
-    :param results: the executor: yields ``(item, result)`` in input order (serial by default).
+    :param items: the inputs, consumed lazily (a list gives the progress display its total).
+    :param executor: overrides the executor chosen from ``options``.
+    :param progress: where to report progress (default: nothing).
     :raises pipeline.outputs.OutputError: the output directory cannot be written.
+    :raises pipeline.errors.ConfigError: ``check`` with ``-o -``; the Dask extra is missing.
     """
+    from pipeline.progress import NoProgress
+
+    to_stdout = options.output_dir == "-"
+    if options.check and to_stdout:
+        raise ConfigError("--check compares files in an output directory; it cannot be used with -o -")
+    n_items = len(items) if isinstance(items, list | tuple) else None
+    exe = executor or make_executor(built, options, n_items)
     report = BatchReport(
         config_hash=built.resolved.config_hash(),
         plugins={name: info.version for name, info in sorted(built.plugins.info.items())},
+        executor=type(exe).__name__.removesuffix("Executor").lower(),
+        workers=getattr(exe, "workers", 1),
+        check=options.check,
     )
-    to_stdout = options.output_dir == "-"
     stream = options.stdout or sys.stdout.buffer
-    if not to_stdout:
+    if not to_stdout and not options.check:
         ensure_dir(options.output_dir)
+    state: _CacheState | None = None
+    if options.cache_dir and not to_stdout:
+        from pipeline.cache import DocumentCache, pipeline_key
+
+        pkey = pipeline_key(built)
+        state = _CacheState(DocumentCache(options.cache_dir, options.output_dir, pkey), pkey, options.force)
     hook = built.plugins.manager.hook
-    hook.pipeline_started(config=built.resolved.config.model_dump(mode="json"), inputs=[i.origin for i in items])
+    want_documents = bool(hook.document_finished.get_hookimpls())
+    origins = [i.origin for i in items] if isinstance(items, list | tuple) else []
+    hook.pipeline_started(config=built.resolved.config.model_dump(mode="json"), inputs=origins)
+    show = progress or NoProgress()
+    show.start(n_items)
     t0 = time.perf_counter()
     failures = 0
-    for item, result in (results or serial_results)(built, items):
-        if result.status == "ok":
-            if to_stdout:
-                assert result.document_json is not None
-                stream.write(result.document_json + b"\n")
-                stream.flush()
-            else:
-                for name, data in sorted(result.outputs.items()):
-                    write_atomic(options.output_dir, name, data)
-        else:
-            failures += 1
-            log.error("%s", result.error)
-        report.documents.append(_report_entry(item, result))
-        hook.document_finished(document=None, doc_id=result.doc_id, status=result.status, error=result.error)
-        if options.fail_fast and failures:
-            break
-    report.seconds = time.perf_counter() - t0
+    try:
+        with contextlib.closing(exe.map(_tasks(items, state))) as outcomes:
+            for item, result in outcomes:
+                key = state.keys.pop(item.doc_id, None) if state else None
+                names = sorted(result.outputs)
+                if result.status == "ok":
+                    if to_stdout:
+                        assert result.document_json is not None
+                        stream.write(result.document_json + b"\n")
+                        stream.flush()
+                    elif options.check:
+                        _compare(options.output_dir, result.outputs, report.check_problems)
+                    else:
+                        for name, data in sorted(result.outputs.items()):
+                            write_atomic(options.output_dir, name, data)
+                        if state is not None and key is not None:
+                            state.cache.store(key, item.doc_id, result.outputs)
+                elif result.status == "skipped-cached":
+                    names = state.cached_outputs.pop(item.doc_id, []) if state else []
+                else:
+                    failures += 1
+                    where = item.origin or item.doc_id
+                    message = result.error or result.status
+                    log.error("%s", message if message.startswith(where) else f"{where}: {message}")
+                    if state is not None and not options.check:
+                        state.cache.forget(item.doc_id)
+                report.documents.append(_report_entry(item, result, names))
+                document = None
+                if want_documents and result.status == "ok" and result.document_json is not None:
+                    from pipeline.model import Document
+
+                    document = Document.model_validate_json(result.document_json)
+                hook.document_finished(document=document, doc_id=result.doc_id, status=result.status,
+                                       error=result.error)
+                show.advance(result.doc_id, result.status)
+                result.outputs = {}
+                if options.fail_fast and failures:
+                    report.stopped_early = True
+                    break
+    finally:
+        show.finish()
+        report.seconds = time.perf_counter() - t0
+    if report.stopped_early and n_items is not None and len(report.documents) >= n_items:
+        report.stopped_early = False
     hook.pipeline_finished(summary={**report.totals(), "seconds": report.seconds})
     return report
 
 
-def _report_entry(item: InputItem, result: DocumentResult) -> dict[str, Any]:
+def _compare(out_dir: str, outputs: dict[str, bytes], problems: list[tuple[str, str]]) -> None:
+    for name, data in sorted(outputs.items()):
+        existing = read_existing(out_dir, name)
+        if existing != data:
+            problems.append((os.path.join(out_dir, name), "missing" if existing is None else "differs"))
+
+
+def _report_entry(item: InputItem, result: DocumentResult, outputs: list[str]) -> dict[str, Any]:
     return {
         "id": result.doc_id,
         "input": item.origin,
@@ -134,21 +320,25 @@ def _report_entry(item: InputItem, result: DocumentResult) -> dict[str, Any]:
         "plugin": result.plugin,
         "error": result.error,
         "timings": {k: round(v, 6) for k, v in result.timings.items()},
-        "outputs": sorted(result.outputs),
+        "outputs": outputs,
     }
 
 
 def write_report(path: str, report: BatchReport) -> None:
-    """Write the report as JSON (atomically)."""
-    import os
+    """Write the report as JSON (atomically).
 
+    :raises pipeline.outputs.OutputError: the file cannot be written.
+    """
     data = (json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     directory = os.path.dirname(os.path.abspath(path))
     write_atomic(directory, os.path.basename(path), data)
 
 
 def exit_code(report: BatchReport, max_failures: int | None) -> int:
-    """0 when every document succeeded (or failures within ``max_failures``), else 1."""
+    """0 when every document succeeded (or failures within ``max_failures``) and, with
+    ``check``, every output matches; else 1."""
+    if report.check_problems:
+        return 1
     t = report.totals()
     bad = t["failed"] + t["timeout"]
     if bad == 0:

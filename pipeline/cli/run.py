@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -23,42 +24,88 @@ def _split_args(args: tuple[str, ...]) -> tuple[str | None, list[str]]:
 @main.command()
 @click.argument("args", nargs=-1, metavar="[CONFIG.yaml] [INPUT ...]")
 @click.option("-o", "--output", "output_dir", metavar="DIR", help="Output directory; '-' writes JSON lines to stdout.")
-@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a config value.")
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a config value (repeatable).")
+@click.option("--include", multiple=True, metavar="GLOB", help="Only files in input directories matching GLOB.")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files in input directories matching GLOB.")
+@click.option("-j", "--workers", type=click.IntRange(min=1), help="Worker processes [default: CPU cores].")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+              help="Kill a document's worker after SECONDS; the document fails with status timeout.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), help="local process pool or a Dask cluster.")
+@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://host:8786.")
 @click.option("--fail-fast", is_flag=True, default=None, help="Stop at the first failed document.")
 @click.option("--max-failures", type=click.IntRange(min=0), help="Exit 0 if at most N documents failed.")
 @click.option("--report", "report_path", metavar="FILE", help="Write the JSON run report here.")
+@click.option("--cache-dir", metavar="DIR", help="Incremental cache location [default: .copydesk-cache].")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the incremental cache.")
+@click.option("--force", is_flag=True, help="Run every document even if its cache entry is valid.")
+@click.option("--check", is_flag=True,
+              help="Write nothing; exit 1 naming the output files that differ from what the run would write.")
+@click.option("--progress", "progress_mode", type=click.Choice(["auto", "bar", "plain", "none"]), default="auto",
+              show_default=True, help="Progress on stderr: a bar on a terminal, plain lines otherwise.")
 @handled
 def run(
     args: tuple[str, ...],
     output_dir: str | None,
     overrides: tuple[str, ...],
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    workers: int | None,
+    timeout: float | None,
+    executor: str | None,
+    scheduler: str | None,
     fail_fast: bool | None,
     max_failures: int | None,
     report_path: str | None,
+    cache_dir: str | None,
+    no_cache: bool,
+    force: bool,
+    check: bool,
+    progress_mode: str,
 ) -> None:
     """Run a pipeline over inputs.
 
     A .yaml/.yml argument is the config (default: the embedded pipeline); other arguments are
     inputs (files, directories, .jsonl corpora, '-' for JSONL on stdin), defaulting to the
-    config's inputs. Exit 0: all documents succeeded; 1: some failed; 2: config/usage error.
+    config's inputs. Options override the config's `run:` section; --include/--exclude replace
+    its globs. Unchanged documents are skipped using a cache keyed by the input bytes, the
+    effective pipeline settings and the plugin versions (--force, --no-cache).
+
+    Exit 0: all documents succeeded; 1: some failed (more than --max-failures), or --check
+    found differences; 2: config/usage error or an unwritable output directory.
     """
     from pipeline.batch import BatchOptions, exit_code, run_batch, write_report
     from pipeline.build import build
+    from pipeline.cache import DEFAULT_CACHE_DIR
+    from pipeline.executors import PipelineSpec
     from pipeline.inputs import collect_inputs
+    from pipeline.progress import make_progress
 
     config_path, inputs = _split_args(args)
     built = build(config_path, list(overrides))
     cfg = built.resolved.config
     out = output_dir or cfg.output_dir
+    if check and out == "-":
+        raise click.UsageError("--check compares an output directory; it cannot be used with -o -")
+    spec = PipelineSpec(os.path.abspath(config_path) if config_path else None, tuple(overrides))
     options = BatchOptions(
         output_dir=out,
         fail_fast=cfg.run.fail_fast if fail_fast is None else fail_fast,
         max_failures=cfg.run.max_failures if max_failures is None else max_failures,
+        workers=workers or cfg.run.workers,
+        timeout=timeout or cfg.run.timeout,
+        executor=executor or cfg.run.executor,
+        scheduler=scheduler or cfg.run.scheduler,
+        spec=spec,
+        cache_dir=None if no_cache else (cache_dir or DEFAULT_CACHE_DIR),
+        force=force,
+        check=check,
     )
-    items = collect_inputs(inputs or cfg.inputs, cfg.include, cfg.exclude)
-    report = run_batch(built, items, options)
+    items = collect_inputs(inputs or cfg.inputs, list(include) or cfg.include, list(exclude) or cfg.exclude)
+    report = run_batch(built, items, options, progress=make_progress(sys.stderr, progress_mode))
     if report_path:
         write_report(report_path, report)
+    for path, problem in report.check_problems:
+        click.echo(f"copydesk: {problem}: {path}", err=True)
     click.echo(f"copydesk: {report.summary_line()}", err=True)
     sys.exit(exit_code(report, options.max_failures))
 

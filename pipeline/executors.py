@@ -1,0 +1,512 @@
+"""Executors: where the documents of a batch run (this process, a process pool, a Dask cluster).
+
+Every executor has the same shape: :meth:`Executor.map` takes an iterable of *tasks*
+``(item, known_result)`` and yields ``(item, result)`` **in task order**, whatever order the
+documents finish in. A task whose ``known_result`` is not ``None`` (a cache hit) is not run;
+it just keeps its place in the output order. Tasks are pulled lazily and at most ``window``
+tasks are in flight or buffered at once, so memory does not grow with the size of the batch.
+
+Workers never receive a pipeline object: each worker process rebuilds the pipeline once from
+a :class:`PipelineSpec` (the config path and the ``--set`` overrides), exactly as the command
+line built it, so plugins must be importable modules.
+
+Timeout design (:class:`ProcessPoolExecutor`)
+---------------------------------------------
+
+Timeouts are enforced by killing, never cooperatively. The pool is a set of long-lived worker
+processes, each connected to the coordinator by its own pipe and given **one document at a
+time**. When a worker is handed a document the coordinator records a deadline
+(``now + timeout``); it waits on all pipes and process sentinels with
+:func:`multiprocessing.connection.wait` up to the nearest deadline. A worker past its deadline
+gets ``SIGKILL``; its document is reported with status ``timeout`` (naming the stage that was
+running, which each worker publishes in a small shared-memory buffer before every reader,
+stage and exporter call) and a fresh worker is started in its place. A worker that dies on its
+own (a segfault, ``os._exit``) fails only its current document the same way (status
+``failed``). Workers ignore ``SIGINT`` and exit when their pipe closes, so a coordinator killed
+with ``SIGKILL`` leaves no worker behind for long.
+
+Processes are started with the ``forkserver`` method (``pipeline.build`` preloaded in the
+server), which is safe with threads in the coordinator and makes a restart after a timeout cheap.
+
+With :class:`DaskExecutor` a timed-out task is cancelled and the Dask worker that was running
+it is restarted (its process is killed by the nanny); the deadline counts from submission,
+and the window equals the cluster's thread count so a submitted task starts at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import logging
+import multiprocessing as mp
+import os
+import signal
+import threading
+import time
+from abc import ABC, abstractmethod
+from collections import deque
+from collections.abc import Callable, Generator, Iterable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING, Any
+
+from pipeline.errors import CopydeskError
+from pipeline.runner import DocumentResult
+
+if TYPE_CHECKING:
+    from multiprocessing.process import BaseProcess
+
+    from pipeline.build import Built
+    from pipeline.inputs import InputItem
+
+log = logging.getLogger(__name__)
+
+Task = tuple["InputItem", DocumentResult | None]
+Outcome = tuple["InputItem", DocumentResult]
+
+START_METHOD = "forkserver"
+_STAGE_BUF = 256  # bytes of shared memory holding "stage\tplugin" of the running step
+
+
+@dataclass(frozen=True)
+class PipelineSpec:
+    """What a worker needs to rebuild the pipeline: ``build(config_path, list(overrides))``.
+
+    :ivar config_path: absolute path of the YAML config, ``None`` for the embedded default.
+    :ivar overrides: the ``KEY=VALUE`` strings given to ``--set``.
+    """
+
+    config_path: str | None
+    overrides: tuple[str, ...] = ()
+
+    def build(self) -> Built:
+        """Build the pipeline in this process.
+
+        :raises pipeline.errors.ConfigError: as :func:`pipeline.build.build`.
+        """
+        from pipeline.build import build
+
+        return build(self.config_path, list(self.overrides))
+
+
+class Executor(ABC):
+    """Runs tasks and yields their results in task order (see the module docstring)."""
+
+    @abstractmethod
+    def map(self, tasks: Iterable[Task]) -> Generator[Outcome, None, None]:
+        """Yield ``(item, result)`` for every task, in the order the tasks were given.
+
+        Closing the returned generator early (``fail_fast``) stops all work in flight.
+        """
+
+
+def internal_failure(item: InputItem, message: str, status: str = "failed",
+                     stage: str | None = None, plugin: str | None = None) -> DocumentResult:
+    """A result for a document that could not be run to completion by its worker."""
+    return DocumentResult(doc_id=item.doc_id, status=status, stage=stage, plugin=plugin,
+                          error=f"{item.origin or item.doc_id}: {message}")
+
+
+def safe_process(built: Built, item: InputItem) -> DocumentResult:
+    """``built.pipeline.process(item)``, turning any unexpected exception into a failed result."""
+    try:
+        return built.pipeline.process(item)
+    except Exception as err:  # noqa: BLE001 - the runner should not raise; never lose a document
+        log.debug("unexpected error processing %s", item.doc_id, exc_info=True)
+        return internal_failure(item, f"internal error: {type(err).__name__}: {err}")
+
+
+class SerialExecutor(Executor):
+    """Runs every document in this process, one after another (no timeout, no isolation
+    from crashes of the interpreter itself; Python exceptions still fail one document only).
+
+    :param built: the pipeline built by the caller.
+    """
+
+    def __init__(self, built: Built) -> None:
+        self.built = built
+
+    def map(self, tasks: Iterable[Task]) -> Generator[Outcome, None, None]:
+        for item, known in tasks:
+            yield item, known if known is not None else safe_process(self.built, item)
+
+
+# --------------------------------------------------------------------------- process pool
+
+
+def _instrument(built: Built, buf: Any) -> None:
+    """Make every reader, stage and exporter call publish ``stage\\tplugin`` into ``buf``."""
+    if buf is None:
+        return
+
+    def wrap(fn: Callable[..., Any], label: str) -> Callable[..., Any]:
+        data = label.encode("utf-8", "replace")[: _STAGE_BUF - 1]
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            buf.value = data
+            return fn(*args, **kwargs)
+
+        return call
+
+    pipe = built.pipeline
+    for name, reader in pipe.readers.items():
+        entry = pipe.registry.readers[name]
+        setattr(reader, "read", wrap(reader.read, f"read\t{entry.plugin}"))  # noqa: B010
+    for name, plugin, _version, stage in pipe.stages:
+        setattr(stage, "process", wrap(stage.process, f"{name}\t{plugin}"))  # noqa: B010
+    for exporter, step in zip(pipe.exporters, built.resolved.exporters, strict=True):
+        label = f"export:{exporter.name}\t{step.entry.plugin}"
+        setattr(exporter, "render", wrap(exporter.render, label))  # noqa: B010
+
+
+def _worker_main(spec: PipelineSpec, conn: Connection, buf: Any) -> None:
+    """Body of one pool worker: build once, then process documents sent over ``conn``."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        built = spec.build()
+        _instrument(built, buf)
+    except BaseException as err:  # noqa: BLE001 - reported to the coordinator
+        with contextlib.suppress(OSError):
+            conn.send(("error", f"{type(err).__name__}: {err}"))
+        return
+    conn.send(("ready", None))
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):
+            return
+        if msg is None:
+            return
+        index, item = msg
+        result = safe_process(built, item)
+        if buf is not None:
+            buf.value = b""
+        try:
+            conn.send((index, result))
+        except (BrokenPipeError, OSError):
+            return
+
+
+@dataclass
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+    buf: Any
+    ready: bool = False
+    task: tuple[int, InputItem] | None = None
+    deadline: float | None = None
+    started: float = field(default_factory=time.monotonic)
+
+
+class WorkerStartError(CopydeskError):
+    """A worker process could not build the pipeline (should have failed in the coordinator)."""
+
+
+class ProcessPoolExecutor(Executor):
+    """A pool of worker processes with per-document deadlines enforced by ``SIGKILL``.
+
+    :param spec: how workers rebuild the pipeline.
+    :param workers: number of worker processes (>= 1).
+    :param timeout: seconds one document may run before its worker is killed; ``None``: no limit.
+    :param window: tasks pulled ahead of the next result to yield (default ``4 * workers``).
+    :param start_method: a :mod:`multiprocessing` start method.
+    :raises WorkerStartError: from :meth:`map`, when a worker cannot build the pipeline.
+    """
+
+    def __init__(self, spec: PipelineSpec, workers: int, timeout: float | None = None,
+                 window: int | None = None, start_method: str = START_METHOD) -> None:
+        self.spec = spec
+        self.workers = max(1, workers)
+        self.timeout = timeout
+        self.window = max(window or 4 * self.workers, self.workers)
+        self.ctx: Any = mp.get_context(start_method)
+        if start_method == "forkserver":
+            self.ctx.set_forkserver_preload(["pipeline.build"])
+
+    def _start(self) -> _Worker:
+        parent, child = self.ctx.Pipe(duplex=True)
+        buf = self.ctx.Array("c", _STAGE_BUF, lock=False)
+        proc = self.ctx.Process(target=_worker_main, args=(self.spec, child, buf), daemon=True,
+                                name="copydesk-worker")
+        proc.start()
+        child.close()
+        return _Worker(proc, parent, buf)
+
+    @staticmethod
+    def _running_step(w: _Worker) -> tuple[str | None, str | None]:
+        if w.buf is None:
+            return None, None
+        raw = bytes(w.buf.value).decode("utf-8", "replace")
+        if not raw:
+            return None, None
+        stage, _, plugin = raw.partition("\t")
+        return stage, plugin or None
+
+    @staticmethod
+    def _kill(w: _Worker) -> None:
+        with contextlib.suppress(Exception):
+            w.process.kill()
+        w.process.join(5)
+        with contextlib.suppress(Exception):
+            w.conn.close()
+
+    def map(self, tasks: Iterable[Task]) -> Generator[Outcome, None, None]:
+        source = iter(tasks)
+        exhausted = False
+        pulled = 0  # tasks taken from source
+        next_out = 0  # index of the next outcome to yield
+        done: dict[int, Outcome] = {}
+        queue: deque[tuple[int, InputItem]] = deque()
+        pool: list[_Worker] = []
+        try:
+            while True:
+                while not exhausted and pulled - next_out < self.window:
+                    try:
+                        item, known = next(source)
+                    except StopIteration:
+                        exhausted = True
+                        break
+                    if known is not None:
+                        done[pulled] = (item, known)
+                    else:
+                        queue.append((pulled, item))
+                    pulled += 1
+                while next_out in done:
+                    outcome = done.pop(next_out)
+                    next_out += 1
+                    yield outcome
+                if exhausted and next_out == pulled:
+                    return
+                if next_out in done or (not exhausted and pulled - next_out < self.window):
+                    continue
+                busy = sum(1 for w in pool if w.task is not None)
+                while len(pool) < self.workers and len(pool) < busy + len(queue):
+                    pool.append(self._start())
+                for w in pool:
+                    if w.ready and w.task is None and queue:
+                        task = queue.popleft()
+                        w.task = task
+                        w.deadline = time.monotonic() + self.timeout if self.timeout else None
+                        try:
+                            w.conn.send(task)
+                        except (BrokenPipeError, OSError):
+                            pass  # noticed as a dead worker below
+                self._wait(pool, done)
+        finally:
+            for w in pool:
+                with contextlib.suppress(Exception):
+                    w.conn.send(None)
+            for w in pool:
+                w.process.join(0.5)
+                if w.process.is_alive():
+                    self._kill(w)
+                else:
+                    with contextlib.suppress(Exception):
+                        w.conn.close()
+
+    def _wait(self, pool: list[_Worker], done: dict[int, Outcome]) -> None:
+        """Wait for one event (a result, a dead worker, a deadline) and record its outcome."""
+        deadlines = [w.deadline for w in pool if w.deadline is not None]
+        wait_for = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+        by_conn = {id(w.conn): w for w in pool}
+        by_sentinel = {w.process.sentinel: w for w in pool}
+        objects: list[Any] = [w.conn for w in pool] + list(by_sentinel)
+        ready = mp.connection.wait(objects, wait_for)
+        dead: list[_Worker] = []
+        for obj in ready:
+            w = by_sentinel[obj] if isinstance(obj, int) else by_conn[id(obj)]
+            if w in dead:
+                continue
+            try:
+                while w.conn.poll():
+                    self._receive(w, w.conn.recv(), done)
+            except (EOFError, OSError):
+                dead.append(w)
+                continue
+            if isinstance(obj, int) or not w.process.is_alive():
+                dead.append(w)
+        now = time.monotonic()
+        for w in pool:
+            if w not in dead and w.task is not None and w.deadline is not None and now >= w.deadline:
+                stage, plugin = self._running_step(w)
+                self._kill(w)
+                index, item = w.task
+                where = f" in {stage}" + (f" ({plugin})" if plugin else "") if stage else ""
+                done[index] = (item, internal_failure(
+                    item, f"timed out after {self.timeout:g} s{where}; worker process killed",
+                    status="timeout", stage=stage, plugin=plugin))
+                w.task = None
+                dead.append(w)
+        for w in dead:
+            if w.task is not None:
+                stage, plugin = self._running_step(w)
+                w.process.join(1)
+                code = w.process.exitcode
+                index, item = w.task
+                where = f" in {stage}" + (f" ({plugin})" if plugin else "") if stage else ""
+                done[index] = (item, internal_failure(
+                    item, f"worker process died{where} (exit code {code})", stage=stage, plugin=plugin))
+                w.task = None
+            elif not w.ready:
+                self._kill(w)
+                raise WorkerStartError("a worker process exited before building the pipeline")
+            self._kill(w)
+            pool.remove(w)
+
+    def _receive(self, w: _Worker, msg: Any, done: dict[int, Outcome]) -> None:
+        tag, payload = msg
+        if tag == "ready":
+            w.ready = True
+        elif tag == "error":
+            raise WorkerStartError(f"a worker could not build the pipeline: {payload}")
+        else:
+            assert w.task is not None and w.task[0] == tag
+            done[tag] = (w.task[1], payload)
+            w.task = None
+            w.deadline = None
+
+
+# --------------------------------------------------------------------------- dask
+
+_DASK_BUILT: dict[tuple[PipelineSpec, int], Built] = {}
+_DASK_LOCK = threading.Lock()
+
+
+def dask_process(spec: PipelineSpec, item: InputItem) -> DocumentResult:
+    """The Dask task: process one item with this worker thread's pipeline (built once)."""
+    key = (spec, threading.get_ident())
+    with _DASK_LOCK:
+        built = _DASK_BUILT.get(key)
+    if built is None:
+        built = spec.build()
+        with _DASK_LOCK:
+            _DASK_BUILT[key] = built
+    return safe_process(built, item)
+
+
+class DaskExecutor(Executor):
+    """Runs documents on a Dask cluster through ``distributed.Client``.
+
+    The config file, plugin modules and input files must be reachable under the same paths on
+    the Dask workers (a shared file system or the same image); inputs already in memory (JSONL
+    lines) travel with the task.
+
+    :param spec: how workers rebuild the pipeline.
+    :param scheduler: the scheduler address (``tcp://host:8786``); ``None`` starts a local
+        cluster of ``workers`` single-threaded processes for this run.
+    :param workers: local cluster size when ``scheduler`` is ``None``.
+    :param timeout: seconds from submission before a task is cancelled and its worker restarted.
+    :raises pipeline.errors.ConfigError: from :meth:`map`, when ``dask[distributed]`` is missing
+        or the scheduler cannot be reached.
+    """
+
+    def __init__(self, spec: PipelineSpec, scheduler: str | None, workers: int = 1,
+                 timeout: float | None = None) -> None:
+        self.spec = spec
+        self.scheduler = scheduler
+        self.workers = max(1, workers)
+        self.timeout = timeout
+
+    def _client(self) -> Any:
+        from pipeline.errors import ConfigError
+
+        try:
+            distributed: Any = importlib.import_module("distributed")
+        except ImportError:
+            raise ConfigError("the dask executor needs the optional extra: pip install 'copydesk[dask]'") from None
+        try:
+            if self.scheduler:
+                return distributed.Client(self.scheduler, timeout="20s", set_as_default=False)
+            cluster = distributed.LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
+                                               dashboard_address=None)
+            return distributed.Client(cluster, set_as_default=False)
+        except (OSError, TimeoutError) as err:
+            raise ConfigError(f"cannot connect to the Dask scheduler {self.scheduler}: {err}") from None
+
+    def map(self, tasks: Iterable[Task]) -> Generator[Outcome, None, None]:
+        import uuid
+
+        distributed: Any = importlib.import_module("distributed")
+
+        client = self._client()
+        own_cluster = self.scheduler is None
+        token = uuid.uuid4().hex[:12]
+        try:
+            nthreads = max(1, sum(client.nthreads().values()))
+            window = nthreads if self.timeout else 2 * nthreads
+            source = iter(tasks)
+            exhausted = False
+            pulled = next_out = 0
+            done: dict[int, Outcome] = {}
+            running: dict[Any, tuple[int, InputItem, float]] = {}
+            while True:
+                while not exhausted and len(running) < window and pulled - next_out < 4 * window:
+                    try:
+                        item, known = next(source)
+                    except StopIteration:
+                        exhausted = True
+                        break
+                    if known is not None:
+                        done[pulled] = (item, known)
+                    else:
+                        fut = client.submit(dask_process, self.spec, item, key=f"copydesk-{token}-{pulled}",
+                                            pure=False, retries=0)
+                        running[fut] = (pulled, item, time.monotonic())
+                    pulled += 1
+                while next_out in done:
+                    outcome = done.pop(next_out)
+                    next_out += 1
+                    yield outcome
+                if exhausted and next_out == pulled:
+                    return
+                if not running:
+                    continue
+                wait_for = None
+                if self.timeout:
+                    first = min(t for _, _, t in running.values())
+                    wait_for = max(0.05, first + self.timeout - time.monotonic())
+                try:
+                    finished = distributed.wait(list(running), timeout=wait_for, return_when="FIRST_COMPLETED").done
+                except TimeoutError:
+                    finished = set()
+                for fut in finished:
+                    index, item, _ = running.pop(fut)
+                    if fut.status == "finished":
+                        done[index] = (item, fut.result())
+                    else:
+                        err = fut.exception()
+                        done[index] = (item, internal_failure(item, f"Dask task failed: {type(err).__name__}: {err}"))
+                    fut.release()
+                if self.timeout:
+                    now = time.monotonic()
+                    for fut, (index, item, t0) in list(running.items()):
+                        if now - t0 >= self.timeout:
+                            self._kill_task(client, fut)
+                            running.pop(fut)
+                            done[index] = (item, internal_failure(
+                                item, f"timed out after {self.timeout:g} s; Dask worker restarted", status="timeout"))
+        finally:
+            with contextlib.suppress(Exception):
+                client.close()
+            if own_cluster and client.cluster is not None:
+                with contextlib.suppress(Exception):
+                    client.cluster.close()
+
+    @staticmethod
+    def _kill_task(client: Any, fut: Any) -> None:
+        processing = client.processing()
+        holders = [addr for addr, keys in processing.items() if fut.key in keys]
+        fut.cancel()
+        if holders:
+            try:
+                client.restart_workers(holders, timeout=30)
+            except Exception as err:  # noqa: BLE001 - the document is already reported as timed out
+                log.warning("could not restart Dask worker(s) %s: %s", holders, err)
+
+
+def default_workers() -> int:
+    """The machine's usable CPU cores (at least 1)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
