@@ -104,8 +104,12 @@ def _jsonl_items(lines: Iterator[tuple[int, str]], source: str) -> Iterator[Inpu
             rec = json.loads(line)
         except json.JSONDecodeError as err:
             raise InputError(origin, f"invalid JSON: {err.msg}") from None
-        if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
+        if not isinstance(rec, dict):
             raise InputError(origin, 'each line must be an object with a string "text"')
+        # "raw" (a source file's exact content, with "format") is accepted where "text" is absent.
+        text = rec.get("text", rec.get("raw"))
+        if not isinstance(text, str):
+            raise InputError(origin, 'each line must be an object with a string "text" (or "raw")')
         meta = rec.get("metadata") or {}
         if not isinstance(meta, dict):
             raise InputError(origin, '"metadata" must be an object')
@@ -115,7 +119,7 @@ def _jsonl_items(lines: Iterator[tuple[int, str]], source: str) -> Iterator[Inpu
         yield InputItem(
             doc_id=doc_id,
             path=None,
-            raw=rec["text"].encode("utf-8"),
+            raw=text.encode("utf-8"),
             metadata=meta,
             format=fmt if isinstance(fmt, str) else None,
             origin=origin,
