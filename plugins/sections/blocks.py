@@ -353,6 +353,12 @@ class _Segmenter:
                 j += 1
             self.unit(i, j, "table", s)
             return j + 1
+        if " | " in s and nxt is not None and " | " in nxt.text and not _marker(s):
+            j = i
+            while j + 1 < self.n and " | " in lines[j + 1].text:
+                j += 1
+            self.unit(i, j, "table", s)
+            return j + 1
         if s.startswith(">"):
             j = i
             while j + 1 < self.n and not lines[j + 1].blank and lines[j + 1].text.startswith(">"):

@@ -250,24 +250,38 @@ def decide_headings(units: list[Unit], profile: Profile, body_from: int) -> None
 
 
 def _glued_lists(units: list[Unit], body_from: int) -> None:
-    """In a text with blank lines between blocks, one-line units glued together are list items."""
-    n = len(units)
+    """In a text with blank lines between blocks, one-line paragraphs glued together are either
+    list items (all short) or the soft-broken lines of one paragraph (merged in place)."""
+    out: list[Unit] = units[:body_from]
     k = body_from
+    n = len(units)
     while k < n:
+        u = units[k]
         j = k
-        while (
-            j + 1 < n
-            and units[j].blank_after == 0
-            and units[j + 1].kind in ("paragraph", "list_item")
-            and units[j + 1].first == units[j + 1].last
-        ):
-            j += 1
-        run = [u for u in units[k : j + 1] if u.kind in ("paragraph", "list_item")]
-        if j > k and len(run) >= 2 and all(u.first == u.last for u in run):
-            for u in run:
-                if u.kind == "paragraph":
-                    u.kind = "list_item"
+        if u.kind == "paragraph" and u.first == u.last:
+            while (
+                j + 1 < n
+                and units[j].blank_after == 0
+                and units[j + 1].kind == "paragraph"
+                and units[j + 1].first == units[j + 1].last
+            ):
+                j += 1
+        if j == k:
+            out.append(u)
+            k += 1
+            continue
+        run = units[k : j + 1]
+        if all(len(v.text) <= 100 for v in run):
+            for v in run:
+                v.kind = "list_item"
+            out.extend(run)
+        else:
+            u.last = run[-1].last
+            u.end = run[-1].end
+            u.blank_after = run[-1].blank_after
+            out.append(u)
         k = j + 1
+    units[:] = out
 
 
 def _colon_lists(units: list[Unit], body_from: int, para_gap: int) -> None:
@@ -282,7 +296,7 @@ def _colon_lists(units: list[Unit], body_from: int, para_gap: int) -> None:
         run: list[Unit] = []
         while j < n:
             v = units[j]
-            if v.kind not in ("paragraph", "list_item") or v.marker:
+            if v.kind not in ("paragraph", "list_item") or v.marker or v.first != v.last:
                 break
             if v.blank_before > max(para_gap, 1) or v.text.endswith(":"):
                 break

@@ -64,6 +64,10 @@ class Tagged:
     notes: list[str] = field(default_factory=list)
 
 
+def _upper(s: str) -> bool:
+    return any(c.isalpha() for c in s) and not any(c.islower() for c in s)
+
+
 def _single(u: Unit) -> bool:
     return u.first == u.last
 
@@ -126,7 +130,7 @@ def _header(units: list[Unit], lines: list[Line], text: str, profile: Profile, r
             last + 1 < n
             and units[last + 1].blank_before == 0
             and _single(units[last + 1])
-            and is_caps(units[last + 1].text)
+            and _upper(units[last + 1].text)
             and is_caps(t.text)
             and len(units[last + 1].text) <= 80
         ):
