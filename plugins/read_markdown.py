@@ -53,7 +53,11 @@ from plugins.read_html import assemble_document, decode_utf8, extract_html_block
 
 log = logging.getLogger(__name__)
 
+OTHER_MARKER = "<!-- copydesk:other -->"
+"""An HTML comment line that makes the next paragraph a block of kind ``other``."""
+
 __all__ = [
+    "OTHER_MARKER",
     "MarkdownReader",
     "MarkdownSettings",
     "Piece",
@@ -255,6 +259,7 @@ def _content_pieces(body: str) -> list[Piece]:
     out: list[Piece] = []
     items: list[bool] = []  # per open list item: is its first paragraph still to come?
     quote = 0
+    other_next = False  # the previous block was the exporter's OTHER_MARKER comment
     i = 0
     while i < len(tokens):
         tok = tokens[i]
@@ -277,6 +282,8 @@ def _content_pieces(body: str) -> list[Piece]:
             if items and items[-1]:
                 items[-1] = False
                 kind = "list_item"
+            if other_next and kind == "paragraph":
+                kind = "other"
             out.append(Piece(kind, None, text, lines.span(tok)))
             i += 2
         elif t in ("fence", "code_block"):
@@ -294,12 +301,18 @@ def _content_pieces(body: str) -> list[Piece]:
                         cells.append(cell)
                 i += 1
             out.append(Piece("table", None, " ".join(cells), span))
+        elif t == "html_block" and tok.content.strip() == OTHER_MARKER:
+            other_next = True
+            i += 1
+            continue
         elif t == "html_block":
             span = lines.span(tok)
             offset = span[0] if span else 0
             for b in extract_html_blocks(tok.content, offset=offset, inline_markdown=render_inline_markdown):
                 kind = "quote" if quote and b.kind == "paragraph" else b.kind
                 out.append(Piece(kind, b.level, b.text, b.span))
+        if not t.endswith("_close"):
+            other_next = False
         i += 1
     return [p for p in out if p.text.strip()]
 

@@ -1,0 +1,183 @@
+"""Markdown exporter: YAML front matter, then the document's blocks as CommonMark.
+
+Output shape (UTF-8, LF, ending in one newline; same document, same bytes)::
+
+    ---
+    title: The title            # the title block's text (Markdown-escaped); null without one
+    date: '2026-01-07'          # metadata date, when known
+    dateline: January 7, 2026   # the dateline block's text (escaped); null without one
+    source: seeds/article.txt   # source path, when known
+    themes: [state visits, ...] # theme labels in rank order, when any
+    ---
+
+    # The title
+
+    January 7, 2026
+
+    ## A heading
+
+    A paragraph.
+
+    - a list item
+    > a quote
+
+Block mapping: ``title`` -> ``# text``; ``heading`` -> ``#`` times the level (clamped to 1..6;
+no level -> 2); ``paragraph`` and ``dateline`` -> a paragraph; ``list_item`` -> ``- text``
+(consecutive items form one tight list); ``quote`` -> ``> text``; ``code`` -> a fenced block
+whose backtick fence is longer than any backtick run inside; ``table`` -> a one-cell pipe table
+(the block text is the cells already joined, so the cell boundaries are not known); ``other`` ->
+a paragraph preceded by the marker comment ``<!-- copydesk:other -->`` (invisible when
+rendered, read back as kind ``other`` by :mod:`plugins.read_markdown`).
+
+Text is written so that it renders exactly as written: whitespace, including newlines inside a
+block, is collapsed to single spaces (Markdown has no visible line breaks inside a paragraph);
+then every character Markdown could read as syntax is backslash-escaped (see :func:`escape`).
+Code keeps its text verbatim.
+
+**Round trip**: :class:`plugins.read_markdown.MarkdownReader` reading this output gives back the
+same blocks - kinds, levels and whitespace-normalised texts (exact texts for code) - provided
+the document has at most one ``title`` and one ``dateline`` block, heading levels within 1..6,
+and no NUL or lone surrogate characters (written as U+FFFD). The front-matter ``title`` and
+``dateline`` keys tell the reader exactly which blocks they are, so no guessing applies.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+from pipeline import Block, Document, Exporter, hookimpl
+from plugins.read_markdown import OTHER_MARKER
+
+__all__ = ["OTHER_MARKER", "MarkdownExporter", "MarkdownSettings", "escape", "register_exporters", "render"]
+
+
+_ALWAYS = frozenset("\\`*_[]<|~")
+_ENTITY_AHEAD = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+_BRACE_AHEAD = re.compile(r"\{(?=[#:]|/\*)")
+_ORDERED_START = re.compile(r"^(\d{1,9})([.)])")
+_NEWLINES = re.compile(r"\r\n?")
+_UNREPRESENTABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def escape(text: str, *, heading: bool = False) -> str:
+    """Markdown source that renders as ``text`` (whitespace collapsed to single spaces).
+
+    Escaped with a backslash: ``\\ ` * _ [ ] < | ~`` everywhere; ``&`` when it would start an
+    entity (``&amp;``); ``{`` before ``#``, ``:`` or ``/*`` (heading ids, attribute lists, MDX
+    comments); at the start a ``#``, ``>``, ``-``, ``+`` or the ``.``/``)`` of a number (``1984.``
+    would start a list); in headings a trailing run of ``#`` (a closing sequence).
+
+    :param text: any text; NUL and lone surrogates become U+FFFD.
+    :param heading: escape what only matters in an ATX heading line.
+    :return: one line of Markdown inline source.
+    """
+    flat = " ".join(_UNREPRESENTABLE.sub("\ufffd", text).split())
+    if not flat:
+        return ""
+    marked = [ch in _ALWAYS for ch in flat]
+    for rx in (_ENTITY_AHEAD, _BRACE_AHEAD):
+        for m in rx.finditer(flat):
+            marked[m.start()] = True
+    if flat[0] in "#>-+=":
+        marked[0] = True
+    elif m := _ORDERED_START.match(flat):
+        marked[m.end() - 1] = True
+    if heading:
+        j = len(flat)
+        while j > 0 and flat[j - 1] == "#":
+            j -= 1
+            marked[j] = True
+    return "".join("\\" + ch if esc else ch for ch, esc in zip(flat, marked, strict=True))
+
+
+def _fence(code: str) -> str:
+    runs = [len(r) for r in re.findall(r"`+", code)]
+    ticks = "`" * max(3, max(runs, default=0) + 1)
+    body = _UNREPRESENTABLE.sub("\ufffd", _NEWLINES.sub("\n", code))
+    return f"{ticks}\n{body}\n{ticks}"
+
+
+def _render_block(block: Block) -> str | None:
+    kind = block.kind
+    if kind == "code":
+        if not block.text.strip():
+            return None
+        return _fence(block.text)
+    heading = kind in ("title", "heading")
+    text = escape(block.text, heading=heading)
+    if not text:
+        return None
+    if kind == "title":
+        return "# " + text
+    if kind == "heading":
+        level = min(max(block.level or 2, 1), 6)
+        return "#" * level + " " + text
+    if kind == "list_item":
+        return "- " + text
+    if kind == "quote":
+        return "> " + text
+    if kind == "table":
+        return f"| {text} |\n| --- |"
+    if kind == "other":
+        return f"{OTHER_MARKER}\n{text}"
+    return text  # paragraph, dateline
+
+
+def _front_matter(doc: Document, title: Block | None, dateline: Block | None) -> str:
+    fm: dict[str, object] = {"title": escape(title.text) if title is not None else None}
+    date = doc.metadata.get("date")
+    if isinstance(date, str) and date:
+        fm["date"] = date
+    fm["dateline"] = escape(dateline.text) if dateline is not None else None
+    if doc.source.path:
+        fm["source"] = doc.source.path
+    if doc.themes:
+        fm["themes"] = [t.label for t in doc.themes]
+    dumped = yaml.safe_dump(fm, sort_keys=False, allow_unicode=True, default_flow_style=False, width=2**31 - 1)
+    return f"---\n{dumped}---\n"
+
+
+def render(doc: Document) -> str:
+    """The Markdown text of ``doc`` (see the module docstring); deterministic."""
+    title = next((b for b in doc.blocks if b.kind == "title" and escape(b.text)), None)
+    dateline = next((b for b in doc.blocks if b.kind == "dateline" and escape(b.text)), None)
+    parts: list[str] = [_front_matter(doc, title, dateline)]
+    previous: str | None = None
+    for block in doc.blocks:
+        rendered = _render_block(block)
+        if rendered is None:
+            continue
+        tight = previous == "list_item" and block.kind == "list_item"
+        parts.append("\n" if tight else "\n\n" if previous else "\n")
+        parts.append(rendered)
+        previous = block.kind
+    parts.append("\n")
+    return "".join(parts)
+
+
+class MarkdownSettings(BaseModel):
+    """Settings of the ``markdown`` exporter (none yet)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class MarkdownExporter(Exporter):
+    """Writes the document as Markdown with YAML front matter; reads back to the same blocks."""
+
+    name = "markdown"
+    suffix = ".md"
+    Settings = MarkdownSettings
+
+    def render(self, doc: Document) -> bytes:
+        """Serialise ``doc`` as UTF-8 Markdown (LF newlines, final newline); deterministic."""
+        return render(doc).encode("utf-8")
+
+
+@hookimpl
+def register_exporters(register: Callable[[type[Exporter]], None]) -> None:
+    """Register the Markdown exporter."""
+    register(MarkdownExporter)
