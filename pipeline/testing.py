@@ -203,7 +203,8 @@ def run_pipeline(
     :param config: the config as a mapping or YAML text (``inputs`` and ``exporters`` may be
         omitted; exporters are not run).
     :param text: the input text.
-    :param path: the input's file name; its suffix picks the reader (``.md`` for Markdown).
+    :param path: a file name whose suffix picks the reader (``.md`` Markdown, ``.html``, ``.txt``);
+        nothing is read from disk, so ``Document.source.path`` stays ``None``.
     :returns: the document after the last stage.
     :raises pipeline.errors.ConfigError: the config is invalid (as ``copydesk validate`` says).
     :raises StageError: reading or a stage failed.
@@ -214,7 +215,9 @@ def run_pipeline(
     plugins = load_plugins_for(loaded)
     resolved = resolve(loaded, plugins.registry, sorted(plugins.failures))
     pipeline = Pipeline(resolved, plugins.registry)
-    item = InputItem(doc_id=doc_id, path=path, raw=text.encode("utf-8"), origin=path)
+    # In memory, like a JSONL record: the suffix of ``path`` is the format hint picking the reader.
+    suffix = path.rpartition(".")[2] if "." in path else None
+    item = InputItem(doc_id=doc_id, path=None, raw=text.encode("utf-8"), format=suffix, origin=path)
     return pipeline.run_stages(pipeline.read(item))
 
 

@@ -1,74 +1,220 @@
-"""``copydesk plugins`` and ``copydesk stages``: what is installed and how to configure it."""
+"""``copydesk plugins``, ``copydesk stages`` and ``copydesk new-plugin``.
+
+``plugins`` and ``stages`` print a rich table on a terminal (plain text when piped) and JSON
+with ``--json``. Plugins that failed to import are listed (table) or under ``"failed"`` (JSON);
+they never stop these commands.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+import re
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from pipeline.cli import _fail, handled, main
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from pipeline.plugins import LoadedPlugins
+    from pipeline.registry import Entry, Stage
+
+KINDS = ("readers", "stages", "exporters")
+
+
+def _plugin_rows(loaded: LoadedPlugins) -> list[dict[str, Any]]:
+    """One row per plugin: name, distribution, version, origin and what it registers."""
+    rows: dict[str, dict[str, Any]] = {}
+
+    def row(name: str) -> dict[str, Any]:
+        info = loaded.info.get(name)
+        return rows.setdefault(name, {
+            "name": name,
+            "distribution": info.distribution if info else None,
+            "version": info.version if info else None,
+            "origin": info.origin if info else None,
+            "readers": [], "stages": [], "exporters": [],
+        })
+
+    for name in sorted(loaded.info):
+        row(name)
+    for kind in KINDS:
+        for cname, entry in sorted(getattr(loaded.registry, kind).items()):
+            row(entry.plugin)[kind].append({"name": cname, "summary": entry.cls.summary()})
+    return [rows[name] for name in sorted(rows)]
 
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @handled
 def plugins(as_json: bool) -> None:
-    """List plugins: name, distribution, version, and what each registers."""
+    """List plugins: name, distribution, version, and the readers, stages and exporters each registers.
+
+    JSON shape: {"plugins": [{"name", "distribution", "version", "origin", "readers": [{"name",
+    "summary"}], "stages": [...], "exporters": [...]}], "failed": {plugin: error}}.
+    """
     from pipeline.plugins import make_plugin_manager
 
     loaded = make_plugin_manager()
-    rows: dict[str, dict[str, Any]] = {
-        name: {"name": name, "distribution": info.distribution, "version": info.version, "origin": info.origin,
-               "readers": [], "stages": [], "exporters": []}
-        for name, info in sorted(loaded.info.items())
-    }
-    for kind in ("readers", "stages", "exporters"):
-        for cname, entry in sorted(getattr(loaded.registry, kind).items()):
-            rows.setdefault(entry.plugin, {"name": entry.plugin, "readers": [], "stages": [], "exporters": []})
-            rows[entry.plugin][kind].append({"name": cname, "summary": entry.cls.summary()})
+    rows = _plugin_rows(loaded)
     if as_json:
-        payload = {"plugins": list(rows.values()), "failed": loaded.failures}
-        click.echo(json.dumps(payload, indent=2))
+        click.echo(json.dumps({"plugins": rows, "failed": dict(sorted(loaded.failures.items()))}, indent=2))
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title="copydesk plugins")
     for col in ("plugin", "distribution", "version", "registers"):
-        table.add_column(col)
-    for row in rows.values():
-        parts = [f"{kind[:-1]} {c['name']}: {c['summary']}" for kind in ("readers", "stages", "exporters")
-                 for c in row[kind]]
-        table.add_row(row["name"], str(row.get("distribution") or "-"), str(row.get("version", "")), "\n".join(parts))
-    Console().print(table)
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        parts = [f"{kind[:-1]} [bold]{escape(c['name'])}[/]: {escape(c['summary'])}" for kind in KINDS for c in r[kind]]
+        table.add_row(escape(r["name"]), escape(r["distribution"] or "-"), escape(r["version"] or "-"),
+                      "\n".join(parts) or "-")
     for name, err in sorted(loaded.failures.items()):
-        click.echo(f"warning: plugin {name} failed to load: {err}", err=True)
+        table.add_row(escape(name), "-", "-", f"[red]failed to load: {escape(err)}[/]")
+    Console(soft_wrap=False).print(table)
+
+
+def _type_name(annotation: Any) -> str:
+    """``int``, ``list[str]``, ``int | None``, ``Literal['a', 'b']`` ..."""
+    if isinstance(annotation, type) and not getattr(annotation, "__args__", None):
+        return annotation.__name__
+    return re.sub(r"\b(?:typing|collections\.abc|pathlib)\.", "", str(annotation)).replace("NoneType", "None")
+
+
+_IVAR = re.compile(r":ivar\s+(\w+):\s*(.*?)(?=\n\s*:\w|\Z)", re.S)
+_CONSTRAINTS = {
+    "minimum": ">= {}", "maximum": "<= {}", "exclusiveMinimum": "> {}", "exclusiveMaximum": "< {}",
+    "minLength": "length >= {}", "maxLength": "length <= {}", "minItems": "items >= {}",
+    "maxItems": "items <= {}", "pattern": "matches {}",
+}
+
+
+def settings_rows(model: type[BaseModel]) -> list[dict[str, Any]]:
+    """Describe each field of a settings model.
+
+    :returns: ``[{"name", "type", "default", "required", "constraints", "description"}]`` in
+        field order; ``default`` is JSON-ready (``None`` when required); the description comes
+        from ``Field(description=...)``, else from an ``:ivar NAME:`` line of the model docstring.
+    """
+    ivars = {m.group(1): " ".join(m.group(2).split()) for m in _IVAR.finditer(model.__doc__ or "")}
+    props = model.model_json_schema().get("properties", {})
+    out = []
+    for fname, field in model.model_fields.items():
+        required = field.is_required()
+        default = None if required else field.get_default(call_default_factory=True)
+        prop = props.get(field.alias or fname, {})
+        constraints = [fmt.format(prop[key]) for key, fmt in _CONSTRAINTS.items() if key in prop]
+        out.append({
+            "name": fname,
+            "type": _type_name(field.annotation),
+            "default": json.loads(json.dumps(default, default=str)),
+            "required": required,
+            "constraints": constraints,
+            "description": field.description or ivars.get(fname, ""),
+        })
+    return out
+
+
+def _stage_detail(name: str, entry: Entry[Stage]) -> dict[str, Any]:
+    cls = entry.cls
+    return {
+        "name": name,
+        "summary": cls.summary(),
+        "plugin": entry.plugin,
+        "version": entry.version,
+        "requires": list(cls.requires),
+        "provides": list(cls.provides),
+        "settings": settings_rows(cls.Settings),
+        "schema": cls.Settings.model_json_schema(),
+    }
 
 
 @main.command()
 @click.argument("name", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (with the settings' JSON Schema).")
 @handled
-def stages(name: str | None) -> None:
-    """List stages, or show one stage's settings with types, defaults and descriptions."""
+def stages(name: str | None, as_json: bool) -> None:
+    """List stages, or show stage NAME: its settings with types, defaults and descriptions."""
+    import difflib
+
     from pipeline.plugins import make_plugin_manager
 
     registry = make_plugin_manager().registry
     if name is None:
-        for sname, entry in sorted(registry.stages.items()):
-            click.echo(f"{sname:12s} {entry.cls.summary()}  [{entry.plugin} {entry.version}]")
+        listing = [{"name": n, "summary": e.cls.summary(), "plugin": e.plugin, "version": e.version,
+                    "requires": list(e.cls.requires), "provides": list(e.cls.provides)}
+                   for n, e in sorted(registry.stages.items())]
+        if as_json:
+            click.echo(json.dumps({"stages": listing}, indent=2))
+            return
+        for s in listing:
+            click.echo(f"{s['name']:14s} {s['summary']}  [{s['plugin']} {s['version']}]")
         return
-    found = registry.stages.get(name)
-    if found is None:
-        _fail(f"no stage {name!r}; available: {', '.join(sorted(registry.stages))}")
-    entry = found
-    cls = entry.cls
-    click.echo(f"{name}: {cls.summary()}")
-    click.echo(f"  plugin: {entry.plugin} {entry.version}")
-    click.echo(f"  requires: {', '.join(cls.requires) or '-'}; provides: {', '.join(cls.provides) or '-'}")
-    click.echo("  settings:")
-    for fname, field in cls.Settings.model_fields.items():
-        ann = getattr(field.annotation, "__name__", None) or str(field.annotation)
-        default = field.get_default(call_default_factory=True)
-        desc = f"  {field.description}" if field.description else ""
-        click.echo(f"    {fname}: {ann} = {default!r}{desc}")
+    entry = registry.stages.get(name)
+    if entry is None:
+        close = difflib.get_close_matches(name, list(registry.stages), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        _fail(f"no stage {name!r}{hint}; available: {', '.join(sorted(registry.stages)) or 'none'}")
+    detail = _stage_detail(name, entry)
+    if as_json:
+        click.echo(json.dumps(detail, indent=2))
+        return
+    _print_stage(detail, entry)
+
+
+def _print_stage(detail: dict[str, Any], entry: Entry[Stage]) -> None:
+    import yaml
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = Console(soft_wrap=False)
+    console.print(f"[bold]{escape(detail['name'])}[/]: {escape(detail['summary'])}", highlight=False)
+    console.print(f"plugin: {detail['plugin']} {detail['version']}", highlight=False, markup=False)
+    console.print(f"requires: {', '.join(detail['requires']) or '-'}; "
+                  f"provides: {', '.join(detail['provides']) or '-'}", highlight=False, markup=False)
+    if not detail["settings"]:
+        console.print("settings: none")
+    else:
+        table = Table(title=f"{detail['name']} settings")
+        for col in ("setting", "type", "default", "description"):
+            table.add_column(col, overflow="fold")
+        for s in detail["settings"]:
+            default = "required" if s["required"] else json.dumps(s["default"], ensure_ascii=False)
+            desc = s["description"] + (f" ({', '.join(s['constraints'])})" if s["constraints"] else "")
+            if len(default) > 60:
+                default = default[:57] + "..."
+            table.add_row(escape(s["name"]), escape(s["type"]), escape(default), escape(desc))
+        console.print(table)
+    try:
+        example = entry.cls.Settings().model_dump(mode="json")
+    except Exception:  # noqa: BLE001 - required settings have no defaults to show
+        example = {s["name"]: s["default"] for s in detail["settings"]}
+    step: dict[str, Any] = {"name": detail["name"]}
+    if example:
+        step["settings"] = example
+    click.echo("in a pipeline config:")
+    click.echo(yaml.safe_dump({"stages": [step]}, sort_keys=False, allow_unicode=True, default_flow_style=None,
+                              width=88).rstrip())
+
+
+@main.command("new-plugin")
+@click.argument("name")
+@click.option("-d", "--directory", default=".", show_default=True, type=click.Path(file_okay=False),
+              help="Create the package inside this directory.")
+@click.option("--force", is_flag=True, help="Replace an existing package directory.")
+@handled
+def new_plugin(name: str, directory: str, force: bool) -> None:
+    """Scaffold an installable plugin package copydesk-NAME with one stage, tests and a README."""
+    from pipeline.scaffold import plugin_names, scaffold_plugin
+
+    target = scaffold_plugin(name, directory, force=force)
+    names = plugin_names(name)
+    files = sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file())
+    click.echo(f"wrote {target}/: {', '.join(files)}", err=True)
+    click.echo(f"next: cd {target} && pip install -e . && copydesk stages {names.name} && pytest", err=True)
+    click.echo(str(target))
