@@ -49,6 +49,7 @@ _CODE_STRONG_RE = re.compile(
     r"|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+: \S|^(?:Host|Origin|Connection|Accept|Cookie|Server|Vary): \S+$"
     r"|^_\W|\);|\s//\s|^\w+\s*=\s*\S|^\w[\w.]*\.\w+\s*=)"
 )
+_HEX_RE = re.compile(r"^(?:[0-9a-fA-F]{2}\s+){3,}[0-9a-fA-F]{2}\b|^(?:[0-9a-fA-F]{2}\s){1,2}[0-9a-fA-F]{2}$")
 _CODE_END_RE = re.compile(r"(?:[{(\[]|\)\s*\{|=>|->|\*/)$")
 _CODE_INNER_RE = re.compile(
     r"(?:\w\(\)|\)\s*;|\w\.\w+\(|[=!<>]==?|\s=\s|:=|=>|->|::|\w_\w|&&|\|\||\w\+\+[;)]|\+\+\w|\+=|</?\w+[ >])"
@@ -134,7 +135,7 @@ def is_code_like(s: str) -> bool:
     if _CODE_START_RE.match(s) and not (s[0] in "(<[" and s.endswith((".", ")")) and " " in s):
         if not (s[0] == "@" and " " in s and s[-1] in ".!?"):
             return True
-    if _CODE_STRONG_RE.search(s):
+    if _CODE_STRONG_RE.search(s) or _HEX_RE.match(s):
         return True
     ends_prose = s[-1] in ".!?:\"'”’)" and not s.endswith(");")
     words = _WORD_RE.findall(s)
@@ -190,9 +191,14 @@ def measure(lines: list[Line]) -> Profile:
     )
 
 
+_REF_RE = re.compile(r"^\[[\w.+-]{1,20}\](?:\s+\S|$)")
+
+
 def _marker(s: str) -> str:
     if BULLET_RE.match(s):
         return "bullet"
+    if _REF_RE.match(s):
+        return "ref"
     if ORDERED_RE.match(s):
         return "ordered"
     return ""
@@ -469,7 +475,7 @@ class _Segmenter:
             if b.blank:
                 if self.p.paginated:
                     k = self.skip_page_break(j + 1)
-                    if k is not None and self.joins(lines[j], lines[k], first):
+                    if k is not None and lines[k].text[0].islower() and self.joins(lines[j], lines[k], first):
                         j = k
                         continue
                 break
@@ -520,4 +526,5 @@ def segment(lines: list[Line], profile: Profile) -> list[Unit]:
     :param profile: from :func:`measure`.
     :return: non-overlapping units, each covering at least one non-blank line.
     """
-    return _merge_code(_Segmenter(lines, profile).run(), lines)
+    units = _Segmenter(lines, profile).run()
+    return units if profile.paginated else _merge_code(units, lines)

@@ -90,13 +90,20 @@ def _header(units: list[Unit], lines: list[Line], text: str, profile: Profile, r
         return 0
     k = 0
     # paginated front matter (RFC): column blocks before the title are "other"
-    if profile.paginated:
-        while k < n and k < 3 and _COLUMNS_RE.search(units[k].text) and units[k].kind != "heading":
+    if profile.paginated and n and _COLUMNS_RE.search(units[0].text):
+        # front matter in columns, then the centred title
+        while k < n and k < 8 and units[k].indent <= profile.base_indent and units[k].kind != "heading":
             units[k].kind = "other"
             k += 1
-        if k < n and k > 0 and units[k].first == units[k].last:
-            units[k].kind = "title"
+        if k < n and units[k].indent > profile.base_indent:
+            t = units[k]
+            t.kind = "title"
+            t.level = 1
+            res.title = " ".join(ln.text for ln in lines[t.first : t.last + 1] if not ln.blank)
             return k + 1
+        for u in units[:k]:
+            u.kind = "paragraph"
+        k = 0
     # field header (PEP style): "Key: value" lines at the top
     j = 0
     while j < n and units[j].blank_before <= 0 and FIELD_RE.match(units[j].text) and j < 30:
