@@ -103,6 +103,8 @@ def _shape(u: Unit, loose: bool) -> bool:
         return False
     if first in "([{<\"'`=#$/|\\" and not loose:
         return False
+    if "; " in s and not loose:
+        return False
     if is_code_like(s) and not (NUMBERED_RE.match(s) or is_caps(s)):
         return False
     return True
@@ -138,6 +140,7 @@ def decide_headings(units: list[Unit], profile: Profile, body_from: int) -> None
     def in_short_run(k: int) -> bool:
         """A run of short one-line units with no blank line between them."""
         u = units[k]
+        s_u = _numbered_body(u.text)
 
         def short(v: Unit) -> bool:
             return (
@@ -169,9 +172,9 @@ def decide_headings(units: list[Unit], profile: Profile, body_from: int) -> None
                 continue
             if compact and v.first == v.last and len(v.text) > 80:
                 continue
-            if v.first == v.last and len(v.text) <= 80 and not v.text.endswith((".", ":")) or (
-                v.kind == "list_item" and v.marker == "bullet"
-            ):
+            if v.first == v.last and len(v.text) <= 80 and not v.text.endswith((".", ":")):
+                return True
+            if v.kind == "list_item" and v.marker == "bullet" and not (is_caps(s_u) or du):
                 return True
         return False
 
@@ -214,7 +217,9 @@ def decide_headings(units: list[Unit], profile: Profile, body_from: int) -> None
         if in_short_run(k):
             continue
         if prev_colon and not (caps or numbered) and u.blank_before <= para_gap:
-            continue
+            # "...:" then short lines is a list; a heading is followed by body text or a table
+            if nxt.kind == "list_item" or (nxt.kind == "paragraph" and len(nxt.text) <= 100):
+                continue
         if last in "?:!" and not (caps or numbered):
             # a question/colon line: a heading only when set apart and followed by body text
             if last == ":":
@@ -230,11 +235,13 @@ def decide_headings(units: list[Unit], profile: Profile, body_from: int) -> None
                     continue
         if compact and not (caps or numbered):
             # no blank lines at all: a short line followed by longer body text
+            nxt2 = units[k + 2] if k + 2 < n else None
             if (
                 nxt.first == nxt.last
                 and len(nxt.text) < max(40, 1.3 * len(s))
                 and nxt.kind == "paragraph"
                 and not nxt.text.endswith((".", ":", "!", "?"))
+                and not (nxt2 is not None and len(nxt2.text) > max(80, 2 * len(nxt.text)))
             ):
                 continue
         if glued and nxt.kind == "paragraph" and len(nxt.text) < 20:
@@ -307,7 +314,7 @@ def _colon_lists(units: list[Unit], body_from: int, para_gap: int) -> None:
             run.append(v)
             j += 1
         if len(run) >= 2 and (run[1].blank_before == 0 or _uniform(run)):
-            if run[1].blank_before == 0:
+            if run[1].blank_before == 0 and para_gap > 0:
                 for v in run:
                     v.kind = "list_item"
             else:
