@@ -57,7 +57,7 @@ __all__ = ["OTHER_MARKER", "MarkdownExporter", "MarkdownSettings", "escape", "re
 
 _ALWAYS = frozenset("\\`*_[]<|~")
 _ENTITY_AHEAD = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
-_BRACE_AHEAD = re.compile(r"\{(?=[#:]|/\*)")
+_BRACE_AHEAD = re.compile(r"\{(?=[#:.{%]|/\*)")
 _ORDERED_START = re.compile(r"^(\d{1,9})([.)])")
 _NEWLINES = re.compile(r"\r\n?")
 _UNREPRESENTABLE = re.compile("[\x00\ud800-\udfff]")
@@ -67,9 +67,10 @@ def escape(text: str, *, heading: bool = False) -> str:
     """Markdown source that renders as ``text`` (whitespace collapsed to single spaces).
 
     Escaped with a backslash: ``\\ ` * _ [ ] < | ~`` everywhere; ``&`` when it would start an
-    entity (``&amp;``); ``{`` before ``#``, ``:`` or ``/*`` (heading ids, attribute lists, MDX
-    comments); at the start a ``#``, ``>``, ``-``, ``+`` or the ``.``/``)`` of a number (``1984.``
-    would start a list); in headings a trailing run of ``#`` (a closing sequence).
+    entity (``&amp;``); ``{`` before ``#``, ``.``, ``:``, ``{``, ``%`` or ``/*`` (heading
+    attributes, attribute lists, template tags, MDX comments); at the start a ``#``, ``>``,
+    ``-``, ``+``, ``=`` or the ``.``/``)`` after a number (``1984.`` would start a list); in
+    headings a trailing run of ``#`` (a closing sequence).
 
     :param text: any text; NUL and lone surrogates become U+FFFD.
     :param heading: escape what only matters in an ATX heading line.

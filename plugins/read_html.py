@@ -42,7 +42,18 @@ from pipeline.model import BlockKind
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ExtractedBlock", "HtmlReader", "assemble_document", "extract_html_blocks", "register_readers"]
+__all__ = [
+    "ExtractedBlock",
+    "HtmlReader",
+    "HtmlSettings",
+    "assemble_document",
+    "date_prefix",
+    "decode_utf8",
+    "extract_html_blocks",
+    "parse_date",
+    "read_html_text",
+    "register_readers",
+]
 
 # --------------------------------------------------------------------------- tag classes
 _HEADINGS = {f"h{i}": i for i in range(1, 7)}
@@ -70,6 +81,7 @@ _BOILERPLATE_NAME = re.compile(
 )
 # Only wrappers are judged by class/id (a heading id like "social-widgets" is content).
 _CONTAINERS_CHECKED = {"div", "section", "ul", "ol", "aside", "header", "footer", "nav", "span", "table"}
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.I)
 _MARKDOWN_ATTR_ON = {"1", "block", "span"}
 
 
@@ -375,7 +387,9 @@ def _is_boilerplate(node: LexborNode, ctx: _Ctx) -> bool:
     attrs = node.attributes
     if (attrs.get("role") or "") in ("navigation", "banner", "contentinfo", "search"):
         return True
-    if attrs.get("hidden") is not None or "hidden" in attrs:
+    if "hidden" in attrs or (attrs.get("aria-hidden") or "") == "true":
+        return True
+    if _DISPLAY_NONE.search(attrs.get("style") or ""):
         return True
     if node.tag not in _CONTAINERS_CHECKED:
         return False
@@ -479,15 +493,18 @@ _MDY = re.compile(r"([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
 _DMY = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})")
 
 
-def parse_date(text: str) -> str | None:
-    """Read a calendar date at the start of ``text`` as ISO ``YYYY-MM-DD``.
+def date_prefix(text: str) -> tuple[str, int] | None:
+    """Read a calendar date at the start of ``text``.
 
     Accepts ``2021-06-08`` (also with ``/`` or ``.``), ``June 8, 2021``, ``Jun 8 2021`` and
-    ``8 June 2021``; returns ``None`` when there is no valid date at the start.
+    ``8 June 2021`` (leading whitespace allowed).
+
+    :return: ``(iso_date, end)`` with ``end`` the offset in ``text`` just after the date, or
+        ``None`` when ``text`` does not start with a valid date.
     """
-    s = text.strip()
+    lead = len(text) - len(text.lstrip())
     for rx, order in ((_ISO_DATE, "ymd"), (_MDY, "mdy"), (_DMY, "dmy")):
-        m = rx.match(s)
+        m = rx.match(text, lead)
         if not m:
             continue
         g = dict(zip(order, m.groups(), strict=True))
@@ -496,10 +513,16 @@ def parse_date(text: str) -> str | None:
         if month is None:
             continue
         try:
-            return dt.date(int(g["y"]), month, int(g["d"])).isoformat()
+            return dt.date(int(g["y"]), month, int(g["d"])).isoformat(), m.end()
         except ValueError:
             continue
     return None
+
+
+def parse_date(text: str) -> str | None:
+    """The ISO ``YYYY-MM-DD`` date ``text`` starts with (see :func:`date_prefix`), else ``None``."""
+    found = date_prefix(text)
+    return found[0] if found else None
 
 
 def _page_metadata(parser: LexborHTMLParser, template: dict[str, str]) -> dict[str, Any]:

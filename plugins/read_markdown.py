@@ -49,7 +49,7 @@ from pydantic import BaseModel, ConfigDict
 
 from pipeline import Document, Reader, Source, hookimpl
 from pipeline.model import BlockKind
-from plugins.read_html import assemble_document, decode_utf8, extract_html_blocks, parse_date
+from plugins.read_html import assemble_document, date_prefix, decode_utf8, extract_html_blocks, parse_date
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +80,7 @@ class Piece:
 
 # --------------------------------------------------------------------------- front matter
 _YAML_FM = re.compile(r"\A---[ \t]*\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S | re.M)
+_KEY_LINE = re.compile(r"^[A-Za-z_][\w-]*[ \t]*[:=]", re.M)
 _TOML_FM = re.compile(r"\A\+\+\+[ \t]*\n(.*?)^\+\+\+[ \t]*(?:\n|\Z)", re.S | re.M)
 
 
@@ -98,6 +99,8 @@ def split_front_matter(text: str) -> FrontMatter | None:
     :param text: the decoded source (LF newlines, no BOM).
     :return: the front matter, or ``None`` when there is none or it does not parse to a mapping
         (a ``---`` line followed by text can also be a thematic break and a setext heading).
+        Front matter that does not parse but has ``key: value`` lines is returned empty (it is
+        still not content); a warning is logged.
     """
     for rx, fmt in ((_YAML_FM, "yaml"), (_TOML_FM, "toml")):
         m = rx.match(text)
@@ -106,7 +109,9 @@ def split_front_matter(text: str) -> FrontMatter | None:
         try:
             data = yaml.safe_load(m.group(1)) if fmt == "yaml" else tomllib.loads(m.group(1))
         except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError) as err:
-            log.debug("front matter does not parse as %s: %s", fmt, err)
+            if _KEY_LINE.search(m.group(1)):  # clearly meant as front matter: not content
+                log.warning("front matter does not parse as %s, ignored: %s", fmt, err)
+                return FrontMatter({}, fmt, m.end())
             return None
         if data is None:
             data = {}
@@ -192,7 +197,11 @@ def _parser() -> MarkdownIt:
 _MD = _parser()
 _INLINE_MD = _parser().disable(["entity", "html_inline"])  # for text already decoded by HTML
 
-_HEADING_ID = re.compile(r"[ \t]*\{#[^\s{}]*\}[ \t]*$")
+_HEADING_ID = re.compile(r"[ \t]*\{[#.][^{}\n]*\}[ \t]*$")  # {#id}, {#id .class}, {.class}
+# Template tags that render no text of their own: Hugo shortcodes, Liquid/Jinja tags.
+_TEMPLATE_INLINE = re.compile(r"\{\{<.*?>\}\}|\{\{%.*?%\}\}|\{%.*?%\}")
+# A paragraph made only of template actions ({{image "x.png"}}, {{ site.foo }}) is not content.
+_TEMPLATE_ONLY = re.compile(r"(?:\s*\{\{.*?\}\})+\s*", re.S)
 _IAL = re.compile(r"\{:[^{}\n]*\}")
 _BR = re.compile(r"<br\s*/?>", re.I)
 
@@ -207,7 +216,7 @@ def inline_text(children: Sequence[Token] | None, *, heading: bool = False) -> s
     for tok in children or ():
         t = tok.type
         if t == "text":
-            parts.append((_IAL.sub("", tok.content), True))
+            parts.append((_IAL.sub("", _TEMPLATE_INLINE.sub("", tok.content)), True))
         elif t in ("text_special", "code_inline"):
             parts.append((tok.content, False))
         elif t in ("softbreak", "hardbreak"):
@@ -219,6 +228,9 @@ def inline_text(children: Sequence[Token] | None, *, heading: bool = False) -> s
             parts.pop()
         if parts and parts[-1][1]:
             parts[-1] = (_HEADING_ID.sub("", parts[-1][0]), True)
+    if parts and all(raw or not p.strip() for p, raw in parts):
+        if _TEMPLATE_ONLY.fullmatch("".join(p for p, _ in parts)):
+            return ""
     return _collapse("".join(p for p, _ in parts))
 
 
@@ -356,6 +368,8 @@ def _choose_title(
 
 _BYLINE_WINDOW = 2
 _BYLINE_MAX_CHARS = 400
+# after the date: nothing, or "by ...", or a separator (June 8, 2021 — Jane; 2021-06-08 | News)
+_BYLINE_REST = re.compile(r"\s*(?:$|(?:by|posted by|written by)\b|[—–|·•:,-]\s)", re.I)
 
 
 def choose_dateline(
@@ -367,7 +381,9 @@ def choose_dateline(
        that text becomes the dateline, else a block with it is added under the title); ``null``
        or ``""`` means the document has none. The Markdown exporter writes this key.
     2. Else (``byline``) one of the first two paragraphs under the title, before any heading,
-       that starts with a date and is short, e.g. "June 8, 2021 by Andrew Clark" (react.dev).
+       that is short and is a date alone or a date followed by ``by ...`` or a separator, e.g.
+       "June 8, 2021 by Andrew Clark" (react.dev); when the front matter has a date, the
+       byline's date must be the same.
     3. Else the front-matter date (:func:`front_matter_date`), added under the title as ISO text.
     """
     data = fm.data if fm else {}
@@ -397,10 +413,15 @@ def choose_dateline(
             if p.kind != "paragraph":
                 continue
             seen += 1
-            found = parse_date(p.text)
-            if found and len(p.text) <= _BYLINE_MAX_CHARS:
+            found = date_prefix(p.text)
+            if (
+                found
+                and len(p.text) <= _BYLINE_MAX_CHARS
+                and _BYLINE_REST.match(p.text, found[1])
+                and (iso is None or iso == found[0])
+            ):
                 pieces = [*pieces[:k], Piece("dateline", None, p.text, p.span), *pieces[k + 1 :]]
-                return pieces, iso or found
+                return pieces, found[0]
     if fm_date:
         line = _key_line_span(text, fm, fm_date[1])
         return [*pieces[:at], Piece("dateline", None, fm_date[0], line), *pieces[at:]], iso

@@ -196,3 +196,37 @@ def test_registration() -> None:
     register_readers(lambda cls: reg.add("reader", cls, "builtin", "0"))
     assert reg.reader_for("notes/x.MARKDOWN") == "markdown"
     assert reg.reader_for("x.md") == "markdown"
+
+
+def test_template_tags_are_not_content() -> None:
+    src = (
+        '{{image "gopher.png" 300}}\n\n{{< figure src="x.png" >}}\n\nText {{< sup >}}kept{{< /sup >}} '
+        "and {% include note.html %}here.\n\nUse `{{.Name}}` in templates.\n"
+    )
+    assert read(src) == [
+        ("paragraph", None, "Text kept and here."),
+        ("paragraph", None, "Use {{.Name}} in templates."),
+    ]
+
+
+def test_byline_needs_a_byline_shape_and_the_same_date() -> None:
+    base = "---\ntitle: T\n{fm}---\n\n{para}\n\nMore.\n"
+    not_byline = "June 8, 2021 was the day we shipped it."
+    assert read(base.format(fm="", para=not_byline))[1] == ("paragraph", None, not_byline)
+    other_date = "June 9, 2021 by Ann"
+    blocks = read(base.format(fm="date: 2021-06-08\n", para=other_date))
+    assert blocks[1] == ("dateline", None, "2021-06-08")
+    assert ("paragraph", None, other_date) in blocks
+    assert read(base.format(fm="", para="8 June 2021 — Ann"))[1] == ("dateline", None, "8 June 2021 — Ann")
+
+
+def test_broken_yaml_front_matter_is_still_not_content() -> None:
+    doc = read_doc("---\ntitle: [unclosed\nauthor: x\n---\n\nBody.\n")
+    assert [(b.kind, b.text) for b in doc.blocks] == [("paragraph", "Body.")]
+    assert doc.metadata == {}
+
+
+def test_heading_attribute_forms() -> None:
+    assert read("## A {#id .cls}\n\n## B {.cls}\n\n## C {: #x}\n") == [
+        ("heading", 2, "A"), ("heading", 2, "B"), ("heading", 2, "C"),
+    ]
