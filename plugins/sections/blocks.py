@@ -47,7 +47,7 @@ _CODE_START_RE = re.compile(
 _CODE_STRONG_RE = re.compile(
     r"(?:^[\w$.]+\(|^(?:GET|POST|PUT|DELETE|HEAD|OPTIONS|PATCH) /|^HTTP/\d"
     r"|^[A-Z][a-z]*(?:-[A-Z][a-z]*)+: \S|^(?:Host|Origin|Connection|Accept|Cookie|Server|Vary): \S+$"
-    r"|^_\W|\);|\s//\s|^\w+\s*=\s*\S|^\w[\w.]*\.\w+\s*=)"
+    r"|^[a-z][\w+.-]*:\S+$|^_\W|\);|\s//\s|^\w+\s*=\s*\S|^\w[\w.]*\.\w+\s*=)"
 )
 _NUM_HEAD_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+\S")
 _HEX_RE = re.compile(r"^(?:[0-9a-fA-F]{2}\s+){3,}[0-9a-fA-F]{2}\b|^(?:[0-9a-fA-F]{2}\s){1,2}[0-9a-fA-F]{2}$")
@@ -381,7 +381,10 @@ class _Segmenter:
         if (
             is_code_like(s)
             and not (_NUM_HEAD_RE.match(s) and len(s) <= 80)
-            and not (self.p.width and ln.length > 0.8 * self.p.width and " " in s)
+            and (
+                _CODE_STRONG_RE.search(s)
+                or not (self.p.width and ln.length > 0.8 * self.p.width and " " in s)
+            )
             and not (base > 0 and ln.indent < base)
         ):
             return self.code_run(i)

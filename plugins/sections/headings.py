@@ -125,13 +125,16 @@ def decide_headings(units: list[Unit], profile: Profile, body_from: int) -> None
     multi = [u for u in body[1:] if u.blank_before > para_gap and u.kind in ("paragraph", "list_item")]
     multi_short = [u for u in multi if _shape(u, loose=True)]
     uses_multi = bool(multi) and len(multi_short) >= max(1, int(0.6 * len(multi)))
+    # the blank count before top headings: the most common count among heading-shaped units
+    top_gap = Counter(u.blank_before for u in multi_short).most_common(1)[0][0] if multi_short else para_gap + 1
+    top_gap = min(top_gap, max(u.blank_before for u in multi_short) if multi_short else top_gap)
     compact = para_gap == 0
 
     def strong(k: int, u: Unit) -> bool:
         s = u.text
         if is_code_like(s) and not (NUMBERED_RE.match(s) or is_caps(s)):
             return False
-        if uses_multi and u.blank_before > para_gap and k > body_from and _shape(u, loose=True):
+        if uses_multi and u.blank_before >= top_gap and k > body_from and _shape(u, loose=True):
             return True
         if _CHAPTER_RE.match(s) and _words(s) <= 14:
             return True
@@ -146,7 +149,7 @@ def decide_headings(units: list[Unit], profile: Profile, body_from: int) -> None
             return (
                 v.kind in ("paragraph", "list_item")
                 and v.first == v.last
-                and len(v.text) <= 80
+                and len(v.text) <= 100
                 and not v.text.endswith(":")
             )
 
@@ -224,9 +227,9 @@ def decide_headings(units: list[Unit], profile: Profile, body_from: int) -> None
             # a question/colon line: a heading only when set apart and followed by body text
             if last == ":":
                 continue
-            if _SENTENCE_INSIDE.search(s) and not (uses_multi and u.blank_before > para_gap):
+            if _SENTENCE_INSIDE.search(s) and not (uses_multi and u.blank_before >= top_gap):
                 continue
-            if last == "?" and (_words(s) > 10 or ", " in s or _PROSE_START_RE.match(s)):
+            if _words(s) > 10 or ", " in s or _PROSE_START_RE.match(s):
                 continue
             if nxt.kind == "heading":
                 continue
@@ -278,7 +281,8 @@ def _glued_lists(units: list[Unit], body_from: int) -> None:
             k += 1
             continue
         run = units[k : j + 1]
-        if all(len(v.text) <= 100 for v in run):
+        prose = all(v.text[-1] in ".!?:;\"'”’)" for v in run[:-1])
+        if not prose or all(len(v.text) <= 100 for v in run):
             for v in run:
                 v.kind = "list_item"
             out.extend(run)
