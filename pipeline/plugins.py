@@ -193,7 +193,7 @@ def make_plugin_manager(
             mod = importlib.import_module(module)
         except Exception as err:  # noqa: BLE001 - a broken plugin must not block the CLI
             loaded.failures[name] = f"{type(err).__name__}: {err}"
-            log.warning("built-in plugin %s failed to import: %s", name, err)
+            log.warning("built-in plugin %s failed to import: %s", name, loaded.failures[name])
             continue
         _register(pm, mod, name)
         loaded.info[name] = PluginInfo(name, "copydesk", version, "builtin")
@@ -206,7 +206,8 @@ def make_plugin_manager(
                 obj = ep.load()
             except Exception as err:  # noqa: BLE001
                 loaded.failures[ep.name] = f"{type(err).__name__}: {err}"
-                log.warning("plugin %s (entry point) failed to import: %s", ep.name, err)
+                log.warning("plugin %s (entry point of %s) failed to import: %s; continuing without it",
+                            ep.name, dist or "an unknown distribution", loaded.failures[ep.name])
                 continue
             try:
                 _register(pm, obj, ep.name)
@@ -259,8 +260,9 @@ def _fill_registry(loaded: LoadedPlugins) -> None:
                 loaded.registry.add(_kind, cls, _p, _v)
 
             callback: Callable[..., Any] = impl.function
+            kwargs = {"register": register} if "register" in impl.argnames else {}
             try:
-                callback(register=register)
+                callback(**kwargs)
             except RegistrationError:
                 raise
             except Exception as err:  # noqa: BLE001 - a plugin bug becomes one line naming it
