@@ -36,6 +36,7 @@ and the window equals the cluster's thread count so a submitted task starts at o
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import importlib
 import logging
 import multiprocessing as mp
@@ -74,10 +75,13 @@ class PipelineSpec:
 
     :ivar config_path: absolute path of the YAML config, ``None`` for the embedded default.
     :ivar overrides: the ``KEY=VALUE`` strings given to ``--set``.
+    :ivar cwd: the coordinator's working directory; Dask workers change to it (when it exists
+        there) so relative input paths mean the same on every machine of a shared file system.
     """
 
     config_path: str | None
     overrides: tuple[str, ...] = ()
+    cwd: str | None = None
 
     def build(self) -> Built:
         """Build the pipeline in this process.
@@ -376,6 +380,8 @@ def dask_process(spec: PipelineSpec, item: InputItem) -> DocumentResult:
     """The Dask task: process one item with this worker thread's pipeline (built once)."""
     key = (spec, threading.get_ident())
     with _DASK_LOCK:
+        if spec.cwd and os.path.isdir(spec.cwd) and os.getcwd() != spec.cwd:
+            os.chdir(spec.cwd)
         built = _DASK_BUILT.get(key)
     if built is None:
         built = spec.build()
@@ -384,12 +390,24 @@ def dask_process(spec: PipelineSpec, item: InputItem) -> DocumentResult:
     return safe_process(built, item)
 
 
+def _with_bytes(item: InputItem) -> InputItem:
+    """``item`` carrying its input bytes (read here) so Dask workers need not read the file."""
+    if item.raw is not None or item.path is None:
+        return item
+    try:
+        raw = item.read_bytes()
+    except CopydeskError:
+        return item  # the worker reports the read error
+    return dataclasses.replace(item, raw=raw)
+
+
 class DaskExecutor(Executor):
     """Runs documents on a Dask cluster through ``distributed.Client``.
 
-    The config file, plugin modules and input files must be reachable under the same paths on
-    the Dask workers (a shared file system or the same image); inputs already in memory (JSONL
-    lines) travel with the task.
+    Each task carries the document's input bytes (read by the coordinator). The config file and
+    plugin modules must be importable/readable under the same paths on the Dask workers (a
+    shared file system or the same image); workers change to the coordinator's working
+    directory when it exists there.
 
     :param spec: how workers rebuild the pipeline.
     :param scheduler: the scheduler address (``tcp://host:8786``); ``None`` starts a local
@@ -449,6 +467,7 @@ class DaskExecutor(Executor):
                     if known is not None:
                         done[pulled] = (item, known)
                     else:
+                        item = _with_bytes(item)
                         fut = client.submit(dask_process, self.spec, item, key=f"copydesk-{token}-{pulled}",
                                             pure=False, retries=0)
                         running[fut] = (pulled, item, time.monotonic())
@@ -466,7 +485,9 @@ class DaskExecutor(Executor):
                     first = min(t for _, _, t in running.values())
                     wait_for = max(0.05, first + self.timeout - time.monotonic())
                 try:
-                    finished = distributed.wait(list(running), timeout=wait_for, return_when="FIRST_COMPLETED").done
+                    with client.as_current():
+                        finished = distributed.wait(list(running), timeout=wait_for,
+                                                    return_when="FIRST_COMPLETED").done
                 except TimeoutError:
                     finished = set()
                 for fut in finished:

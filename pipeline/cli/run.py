@@ -86,7 +86,7 @@ def run(
     out = output_dir or cfg.output_dir
     if check and out == "-":
         raise click.UsageError("--check compares an output directory; it cannot be used with -o -")
-    spec = PipelineSpec(os.path.abspath(config_path) if config_path else None, tuple(overrides))
+    spec = PipelineSpec(os.path.abspath(config_path) if config_path else None, tuple(overrides), os.getcwd())
     options = BatchOptions(
         output_dir=out,
         fail_fast=cfg.run.fail_fast if fail_fast is None else fail_fast,
