@@ -41,7 +41,7 @@ __all__ = ["Unit", "Profile", "measure", "segment", "is_code_like", "first_word_
 _PAGE_FOOTER_RE = re.compile(r"\[Page \d+\]\s*$")
 _PAGE_HEADER_RE = re.compile(r"^(?:RFC|Internet-Draft|INTERNET[- ]DRAFT)\b.*\S\s{2,}\S")
 _CODE_START_RE = re.compile(
-    r"^(?:[{}\[\]()<>=$#@/]|//|/\*|\*/|\.\.\.|import\s|from\s\S+\s+import|def\s|class\s|func\s|fn\s"
+    r"^(?:[{}\[\]()<>=$#@/]|% |//|/\*|\*/|\.\.\.|import\s|from\s\S+\s+import|def\s|class\s|func\s|fn\s"
     r"|var\s|let\s|const\s|return\b|if\s*\(|for\s*\(|while\s*\(|package\s|use\s\S+;|#include|@\w+)"
 )
 _CODE_STRONG_RE = re.compile(
@@ -192,7 +192,7 @@ def measure(lines: list[Line]) -> Profile:
     )
 
 
-_REF_RE = re.compile(r"^\[[\w.+-]{1,20}\](?:\s+\S|$)")
+_REF_RE = re.compile(r"^\[(?:[\w.+-]*\d[\w.+-]*\](?:\s+\S|$)|[\w.+-]{1,20}\](?:\s{2,}\S|$))")
 
 
 def _marker(s: str) -> str:

@@ -281,16 +281,22 @@ def _glued_lists(units: list[Unit], body_from: int) -> None:
             k += 1
             continue
         run = units[k : j + 1]
-        prose = all(v.text[-1] in ".!?:;\"'”’)" for v in run[:-1])
-        if not prose or all(len(v.text) <= 100 for v in run):
-            for v in run:
-                v.kind = "list_item"
-            out.extend(run)
-        else:
+        head = run[:-1]
+        prose = all(v.text[-1] in ".!?:;\"'”’)" for v in head)
+        wrapped = all(len(v.text) >= 45 for v in head) and 2 * sum(
+            1 for v in head if v.text[-1] not in ".!?:;"
+        ) >= len(head)
+        code = 2 * sum(1 for v in run if is_code_like(v.text)) >= len(run)
+        if code or wrapped or (prose and any(len(v.text) > 100 for v in run)):
             u.last = run[-1].last
             u.end = run[-1].end
             u.blank_after = run[-1].blank_after
+            u.kind = "code" if code and not wrapped else "paragraph"
             out.append(u)
+        else:
+            for v in run:
+                v.kind = "list_item"
+            out.extend(run)
         k = j + 1
     units[:] = out
 
