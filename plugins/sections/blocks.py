@@ -50,7 +50,7 @@ _CODE_STRONG_RE = re.compile(
     r"|^[a-z][\w+.-]*:\S+$|^_\W|\);|\s//\s|^\w+\s*=\s*\S|^\w[\w.]*\.\w+\s*=)"
 )
 _NUM_HEAD_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+\S")
-_HEX_RE = re.compile(r"^(?:[0-9a-fA-F]{2}\s+){3,}[0-9a-fA-F]{2}\b|^(?:[0-9a-fA-F]{2}\s){1,2}[0-9a-fA-F]{2}$")
+_HEX_RE = re.compile(r"(?:^|\s)(?:[0-9a-f]{2}\s+){3,}[0-9a-f]{2}\b|^(?:[0-9a-fA-F]{2}\s){1,2}[0-9a-fA-F]{2}$")
 _CODE_END_RE = re.compile(r"(?:[{(\[]|\)\s*\{|=>|->|\*/)$")
 _CODE_INNER_RE = re.compile(
     r"(?:\w\(\)|\)\s*;|\w\.\w+\(|[=!<>]==?|\s=\s|:=|=>|->|::|\w_\w|&&|\|\||\w\+\+[;)]|\+\+\w|\+=|</?\w+[ >])"
@@ -136,7 +136,7 @@ def is_code_like(s: str) -> bool:
     if _CODE_START_RE.match(s) and not (s[0] in "(<[" and s.endswith((".", ")")) and " " in s):
         if not (s[0] == "@" and " " in s and s[-1] in ".!?"):
             return True
-    if _CODE_STRONG_RE.search(s) or _HEX_RE.match(s):
+    if _CODE_STRONG_RE.search(s) or _HEX_RE.search(s):
         return True
     ends_prose = s[-1] in ".!?:\"'”’)" and not s.endswith(");")
     words = _WORD_RE.findall(s)
@@ -193,6 +193,21 @@ def measure(lines: list[Line]) -> Profile:
 
 
 _REF_RE = re.compile(r"^\[(?:[\w.+-]*\d[\w.+-]*\](?:\s+\S|$)|[\w.+-]{1,20}\](?:\s{2,}\S|$))")
+
+
+_QUOTES = {'"': '"', "“": "”", "«": "»", "„": "“"}
+
+
+def _is_quotation(s: str) -> bool:
+    """A line that is one quotation: opens with a quote mark, closes with the matching one at
+    the end and holds no other quote mark (dialogue such as '"Yes," said he, "..."' does)."""
+    if len(s) < 3:
+        return False
+    close = _QUOTES.get(s[0])
+    if close is None or s[-1] != close:
+        return False
+    inner = s[1:-1]
+    return not any(q in inner for q in _QUOTES) and not any(q in inner for q in _QUOTES.values())
 
 
 def _marker(s: str) -> str:
@@ -383,6 +398,7 @@ class _Segmenter:
             and not (_NUM_HEAD_RE.match(s) and len(s) <= 80)
             and (
                 _CODE_STRONG_RE.search(s)
+                or _HEX_RE.search(s)
                 or not (self.p.width and ln.length > 0.8 * self.p.width and " " in s)
             )
             and not (base > 0 and ln.indent < base)
@@ -487,7 +503,8 @@ class _Segmenter:
             if not self.joins(lines[j], b, first):
                 break
             j += 1
-        self.unit(i, j, "paragraph", first.text)
+        kind = "quote" if i == j and _is_quotation(first.text) else "paragraph"
+        self.unit(i, j, kind, first.text)
         return j + 1
 
     def skip_page_break(self, k: int) -> int | None:
