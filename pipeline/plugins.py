@@ -136,9 +136,12 @@ def _check_hookimpls(pm: pluggy.PluginManager, obj: object, name: str) -> None:
         spec = specs[hook].spec
         assert spec is not None
         try:
-            params = list(inspect.signature(getattr(obj, attr)).parameters)
+            signature = inspect.signature(getattr(obj, attr))
         except (TypeError, ValueError):
             continue
+        # Like pluggy: only parameters without defaults are hook arguments.
+        params = [p.name for p in signature.parameters.values()
+                  if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
         extra = [p for p in params if p not in spec.argnames and p != "self"]
         if extra:
             plural = "s" if len(extra) > 1 else ""
