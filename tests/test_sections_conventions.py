@@ -293,3 +293,68 @@ def test_rfc_page_furniture_and_headings() -> None:
     split = [s for k, _, s in bl if k == "paragraph" and s.startswith("The introduction")]
     assert len(split) == 1 and split[0].endswith("middle of it.") and "[Page 1]" in split[0]
     assert not any(k == "other" and "[Page 1]" in s for k, _, s in bl)
+
+
+# -- further conventions -------------------------------------------------------------------------
+
+
+def test_glued_short_lines_are_list_items() -> None:
+    text = f"Title\n\n{P1}\n\nCollect input\nPerform work\nDeliver results\n\n{P2}\n"
+    assert kinds_of(text, "list_item") == ["Collect input", "Perform work", "Deliver results"]
+    assert heads(text) == []
+
+
+def test_soft_broken_prose_lines_are_one_paragraph() -> None:
+    long_line = P2[:-1] + ", and then it goes on well past one hundred characters."
+    text = f"Title\n\n{P1}\n\n{long_line}\n{P3}\n\n{P1}\n"
+    assert f"{long_line}\n{P3}" in kinds_of(text, "paragraph")
+
+
+def test_ragged_wrapped_paragraph_is_joined() -> None:
+    text = (
+        f"Title\n\n{P1}\n\nThe Web Workers specification defines\nan API for spawning background "
+        "scripts in your web application. Web\nworkers allow you to do things like\n"
+        "fire up long-running scripts without blocking the page.\n\n" + ("x " * 40 + "\n") * 3
+    )
+    paras = kinds_of(text, "paragraph")
+    assert any(p.startswith("The Web Workers") and p.endswith("the page.") for p in paras)
+    assert heads(text) == []
+
+
+def test_quotation_line_is_a_quote_but_dialogue_is_prose() -> None:
+    text = f'Title\n\n{P1}\n\n"Borrow checking is hard to learn at first."\n\n"Yes," said he, "it is."\n\n{P2}\n'
+    assert kinds_of(text, "quote") == ['"Borrow checking is hard to learn at first."']
+    assert '"Yes," said he, "it is."' in kinds_of(text, "paragraph")
+
+
+def test_reference_entries_are_list_items() -> None:
+    text = f"Title\n\n{P1}\n\nReferences\n\n[RFC2119]  Bradner, S., Key words.\n\n[2]  Some other paper.\n"
+    assert len(kinds_of(text, "list_item")) == 2
+    assert [s for _, s in heads(text)] == ["References"]
+
+
+def test_http_exchange_is_code() -> None:
+    text = f"Title\n\n{P1}\n\nGET /cors HTTP/1.1\nOrigin: http://api.bob.com\nHost: api.alice.com\n\n{P2}\n"
+    assert kinds_of(text, "code") == ["GET /cors HTTP/1.1\nOrigin: http://api.bob.com\nHost: api.alice.com"]
+
+
+def test_captions_and_attributions_are_not_headings() -> None:
+    text = f"Title\n\n{P1}\n\nFigure 3 - Average sizes\n\n{P2}\n\n— Ada Lovelace\n\n{P3}\n"
+    assert heads(text) == []
+
+
+def test_field_header_pep_style() -> None:
+    text = "PEP: 9999\nTitle: A Field Header\nAuthor: Someone\nCreated: 21-Oct-2009\n\n\nAbstract\n========\n\n" + P1
+    t = tag_text(text)
+    assert t.title == "A Field Header" and t.date == "2009-10-21"
+    bl = blocks(text)
+    assert [k for k, _, _ in bl][:4] == ["other", "title", "other", "dateline"]
+    assert [s for k, _, s in bl if k == "heading"] == ["Abstract"]
+
+
+def test_multiline_caps_title_and_byline_block() -> None:
+    text = f"A LONG TITLE\nOR\nA SUBTITLE\n\n\nBY\nSOME AUTHOR\n\n\n\nCHAPTER I: THE START\n\n{P1}\n"
+    bl = blocks(text)
+    assert bl[0] == ("title", 1, "A LONG TITLE\nOR\nA SUBTITLE")
+    assert bl[1] == ("other", None, "BY\nSOME AUTHOR")
+    assert [s for k, _, s in bl if k == "heading"] == ["CHAPTER I: THE START"]

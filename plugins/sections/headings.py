@@ -38,6 +38,8 @@ NUMBERED_RE = re.compile(
 _CHAPTER_RE = re.compile(r"^(?:CHAPTER|Chapter|PART|Part|BOOK|Book|APPENDIX|Appendix)\s+[\dIVXLCivxlc]+\b")
 _ORDERED_ITEM_RE = re.compile(r"^\(?(\d{1,3}|[a-z])[.)]\s")
 _SENTENCE_INSIDE = re.compile(r"[a-z0-9)\]][.!?]\s+[A-Z]")
+_QUOTED_END = ('."', '?"', '!"', ".”", "?”", "!”")
+_ROLE_RE = re.compile(r":[\w+-]+:`")
 _CAPTION_RE = re.compile(r"^(?:Figure|Fig\.|Table|Listing|Image|Photo|Source)\s*\d+\b")
 _PROSE_START_RE = re.compile(r"^(?:But|And|So|Or|Yet|Then|Now|Well|Also|Still|First|Next|Finally),?\s")
 _LOWER_START_OK = re.compile(r"^(?:[a-z]+[/.][a-z]|[a-z]+[A-Z]|iOS|macOS|npm|git\b|go\b)")
@@ -90,7 +92,7 @@ def _shape(u: Unit, loose: bool) -> bool:
         return False
     if s.endswith(".") and loose and (n > 15 or _SENTENCE_INSIDE.search(s)):
         return False
-    if _CAPTION_RE.match(s) or s.startswith(("—", "–", ".. ", "P.S.")):
+    if _CAPTION_RE.match(s) or s.startswith(("—", "–", ".. ", "P.S.")) or _ROLE_RE.search(s):
         return False
     last = s[-1]
     if last in ",;" or (last == "." and not loose and not s.endswith("..")):
@@ -103,7 +105,7 @@ def _shape(u: Unit, loose: bool) -> bool:
         return False
     if first in "([{<\"'`=#$/|\\" and not loose:
         return False
-    if "; " in s and not loose:
+    if ("; " in s or " | " in s or s.endswith(_QUOTED_END)) and not loose:
         return False
     if is_code_like(s) and not (NUMBERED_RE.match(s) or is_caps(s)):
         return False
@@ -159,7 +161,7 @@ def decide_headings(units: list[Unit], profile: Profile, body_from: int) -> None
         while b + 1 < n and units[b].blank_after == 0 and short(units[b + 1]):
             b += 1
         if compact:
-            run = [v for v in units[a : b + 1] if not v.text.endswith((".", "!", "?"))]
+            run = [v for v in units[a : b + 1] if not v.text.endswith((".", "!", "?")) and not v.marker]
             return len(run) >= 3
         if b - a >= 2:
             return True
@@ -239,13 +241,17 @@ def decide_headings(units: list[Unit], profile: Profile, body_from: int) -> None
         if compact and not (caps or numbered):
             # no blank lines at all: a short line followed by longer body text
             nxt2 = units[k + 2] if k + 2 < n else None
-            if (
-                nxt.first == nxt.last
-                and len(nxt.text) < max(40, 1.3 * len(s))
-                and nxt.kind == "paragraph"
-                and not nxt.text.endswith((".", ":", "!", "?"))
-                and not (nxt2 is not None and len(nxt2.text) > max(80, 2 * len(nxt.text)))
-            ):
+
+            def plain_short(v: Unit | None, limit: float = max(40, 1.3 * len(s))) -> bool:
+                return (
+                    v is not None
+                    and v.kind == "paragraph"
+                    and v.first == v.last
+                    and len(v.text) < limit
+                    and not v.text.endswith((".", ":", "!", "?"))
+                )
+
+            if plain_short(nxt) and (nxt2 is None or plain_short(nxt2)):
                 continue
         if glued and nxt.kind == "paragraph" and len(nxt.text) < 20:
             continue
@@ -287,7 +293,8 @@ def _glued_lists(units: list[Unit], body_from: int) -> None:
             1 for v in head if v.text[-1] not in ".!?:;"
         ) >= len(head)
         code = 2 * sum(1 for v in run if is_code_like(v.text)) >= len(run)
-        if code or wrapped or (prose and any(len(v.text) > 100 for v in run)):
+        long_prose = prose and any(len(v.text) > 100 for v in run)
+        if code or wrapped or long_prose:
             u.last = run[-1].last
             u.end = run[-1].end
             u.blank_after = run[-1].blank_after
