@@ -193,7 +193,8 @@ def _print_stage(detail: dict[str, Any], entry: Entry[Stage]) -> None:
     try:
         example = entry.cls.Settings().model_dump(mode="json")
     except Exception:  # noqa: BLE001 - required settings have no defaults to show
-        example = {s["name"]: s["default"] for s in detail["settings"]}
+        example = {s["name"]: f"<{s['type']}, required>" if s["required"] else s["default"]
+                   for s in detail["settings"]}
     step: dict[str, Any] = {"name": detail["name"]}
     if example:
         step["settings"] = example
