@@ -255,6 +255,8 @@ def decide_headings(units: list[Unit], profile: Profile, body_from: int) -> None
                 continue
         if glued and nxt.kind == "paragraph" and len(nxt.text) < 20:
             continue
+        if para_gap >= 1 and u.blank_before == 0 and not (caps or numbered):
+            continue  # glued to the text above it: part of that text, not a heading
         u.kind = "heading"
         u.notes["numbered"] = numbered
         u.notes["caps"] = caps
@@ -326,7 +328,7 @@ def _colon_lists(units: list[Unit], body_from: int, para_gap: int) -> None:
                 break
             if len(run) >= 2 and v.blank_before != run[1].blank_before:
                 break
-            if len(v.text) > 320:
+            if len(v.text) > (600 if v.blank_before == 0 and run else 320):
                 break
             run.append(v)
             j += 1
