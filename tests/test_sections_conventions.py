@@ -358,3 +358,14 @@ def test_multiline_caps_title_and_byline_block() -> None:
     assert bl[0] == ("title", 1, "A LONG TITLE\nOR\nA SUBTITLE")
     assert bl[1] == ("other", None, "BY\nSOME AUTHOR")
     assert [s for k, _, s in bl if k == "heading"] == ["CHAPTER I: THE START"]
+
+
+def test_run_of_title_like_lines_without_text_is_a_list() -> None:
+    text = f"Title\n\n{P1}\n\nWorth a look\n\nFirst Linked Post\n\nSecond Linked Post\n\nThird Linked Post\n\n{P2}\n"
+    items = ["Worth a look", "First Linked Post", "Second Linked Post", "Third Linked Post"]
+    assert kinds_of(text, "list_item") == items
+
+
+def test_line_glued_under_a_paragraph_is_not_a_heading() -> None:
+    text = f"Title\n\n{P1}\n\n{P2}\nShort Trailing Line\n\n{P3}\n"
+    assert heads(text) == []

@@ -196,6 +196,7 @@ def decide_headings(units: list[Unit], profile: Profile, body_from: int) -> None
         prv = units[k - 1] if k - 1 >= 0 else None
         if strong(k, u):
             u.kind = "heading"
+            u.notes["strong"] = True
             continue
         if not _shape(u, loose=False):
             continue
@@ -261,10 +262,34 @@ def decide_headings(units: list[Unit], profile: Profile, body_from: int) -> None
         u.notes["numbered"] = numbered
         u.notes["caps"] = caps
 
+    _heading_runs(units, body_from)
     # list runs after a colon: short unmarked lines that follow "...:"
     _colon_lists(units, body_from, para_gap)
     if profile.spaced:
         _glued_lists(units, body_from)
+
+
+def _heading_runs(units: list[Unit], body_from: int) -> None:
+    """Three or more weak headings in a row with no text between them are a list, not headings."""
+    n = len(units)
+    k = body_from
+    while k < n:
+        if units[k].kind != "heading":
+            k += 1
+            continue
+        j = k
+        while j + 1 < n and units[j + 1].kind == "heading":
+            j += 1
+        run = units[k : j + 1]
+        weak = [
+            u
+            for u in run
+            if not (u.underline or u.notes.get("strong") or u.notes.get("numbered") or u.notes.get("caps"))
+        ]
+        if len(run) >= 3 and len(weak) == len(run):
+            for u in run:
+                u.kind = "list_item"
+        k = j + 1
 
 
 def _glued_lists(units: list[Unit], body_from: int) -> None:
