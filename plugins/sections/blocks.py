@@ -283,6 +283,8 @@ class _Segmenter:
             return False
         if a.length + 1 + first_word_len(s) > width:
             return True
+        if self.p.paginated and b.indent >= self.p.base_indent:
+            return True  # paginated text: a blank-line separated group is one block
         if s[0].islower() and a.text[-1] not in ".!?:":
             return True  # a sentence going on (ragged right margin)
         t = a.text
