@@ -96,7 +96,8 @@ def _shape(u: Unit, loose: bool) -> bool:
         return False
     last = s[-1]
     if last in ",;" or (last == "." and not loose and not s.endswith("..")):
-        if not (last == "." and NUMBERED_RE.match(s) and _numbered_body(s) == ""):
+        dotted = number_depth(s) >= 2 and NUMBERED_RE.match(s) is not None and s[0].isdigit()
+        if not (last == "." and (_numbered_body(s) == "" or (dotted and not _SENTENCE_INSIDE.search(s)))):
             return False
     if BULLET_RE.match(s):
         return False
@@ -392,7 +393,9 @@ def _uniform_prefix(run: list[Unit]) -> list[Unit]:
 
 
 def assign_levels(heads: list[Unit]) -> None:
-    """Give each heading unit a level (2 = top, 3, 4) in place; see the module docstring."""
+    """Give each heading unit a level (2 = top, 3, 4) in place; see the module docstring.
+
+    """
     if not heads:
         return
     depths = [number_depth(h.text) for h in heads]
