@@ -419,7 +419,7 @@ class _Segmenter:
                 break
             if _marker(b.text) or is_table_row(b.text) or is_fence(b.text):
                 break
-            if b.indent > ln.indent:
+            if b.indent > ln.indent and (self.p.spaced or self.p.width is not None):
                 j += 1
                 continue
             if self.p.width is not None and b.indent == ln.indent and self.joins(lines[j], b, ln):

@@ -317,9 +317,11 @@ def _glued_lists(units: list[Unit], body_from: int) -> None:
         run = units[k : j + 1]
         head = run[:-1]
         prose = all(v.text[-1] in ".!?:;\"'”’)" for v in head)
-        wrapped = all(len(v.text) >= 45 for v in head) and 2 * sum(
-            1 for v in head if v.text[-1] not in ".!?:;"
-        ) >= len(head)
+        wrapped = (
+            all(len(v.text) >= 45 for v in head)
+            and 2 * sum(1 for v in head if v.text[-1] not in ".!?:;") >= len(head)
+            and 2 * sum(1 for v in run[1:] if v.text[0].islower()) >= len(head)
+        )
         code = 2 * sum(1 for v in run if is_code_like(v.text)) >= len(run)
         long_prose = prose and any(len(v.text) > 100 for v in run)
         if code or wrapped or long_prose:
@@ -395,6 +397,7 @@ def _uniform_prefix(run: list[Unit]) -> list[Unit]:
 def assign_levels(heads: list[Unit]) -> None:
     """Give each heading unit a level (2 = top, 3, 4) in place; see the module docstring.
 
+    :param heads: the heading units in document order.
     """
     if not heads:
         return
