@@ -37,7 +37,8 @@ Code keeps its text verbatim.
 **Round trip**: :class:`plugins.read_markdown.MarkdownReader` reading this output gives back the
 same blocks - kinds, levels and whitespace-normalised texts (exact texts for code) - provided
 the document has at most one ``title`` and one ``dateline`` block, heading levels within 1..6,
-and no NUL or lone surrogate characters (written as U+FFFD). The front-matter ``title`` and
+and no control characters other than whitespace (dropped, as the readers' decoding drops them)
+or lone surrogates (written as U+FFFD). The front-matter ``title`` and
 ``dateline`` keys tell the reader exactly which blocks they are, so no guessing applies.
 """
 
@@ -60,7 +61,13 @@ _ENTITY_AHEAD = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 _BRACE_AHEAD = re.compile(r"\{(?=[#:.{%]|/\*)")
 _ORDERED_START = re.compile(r"^(\d{1,9})([.)])")
 _NEWLINES = re.compile(r"\r\n?")
-_UNREPRESENTABLE = re.compile("[\x00\ud800-\udfff]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
+# Control characters the readers' decoding removes (all C0 but tab, LF, CR, FF; and DEL).
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def _representable(text: str) -> str:
+    return _SURROGATES.sub("\ufffd", _CONTROLS.sub("", text))
 
 
 def escape(text: str, *, heading: bool = False) -> str:
@@ -72,11 +79,12 @@ def escape(text: str, *, heading: bool = False) -> str:
     ``-``, ``+``, ``=`` or the ``.``/``)`` after a number (``1984.`` would start a list); in
     headings a trailing run of ``#`` (a closing sequence).
 
-    :param text: any text; NUL and lone surrogates become U+FFFD.
+    :param text: any text; control characters other than whitespace are dropped (the readers'
+        decoding drops them too) and lone surrogates become U+FFFD.
     :param heading: escape what only matters in an ATX heading line.
     :return: one line of Markdown inline source.
     """
-    flat = " ".join(_UNREPRESENTABLE.sub("\ufffd", text).split())
+    flat = " ".join(_representable(text).split())
     if not flat:
         return ""
     marked = [ch in _ALWAYS for ch in flat]
@@ -98,7 +106,7 @@ def escape(text: str, *, heading: bool = False) -> str:
 def _fence(code: str) -> str:
     runs = [len(r) for r in re.findall(r"`+", code)]
     ticks = "`" * max(3, max(runs, default=0) + 1)
-    body = _UNREPRESENTABLE.sub("\ufffd", _NEWLINES.sub("\n", code))
+    body = _representable(_NEWLINES.sub("\n", code))
     return f"{ticks}\n{body}\n{ticks}"
 
 

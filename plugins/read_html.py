@@ -37,7 +37,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from pipeline import Block, Document, InputError, Reader, Source, hookimpl
+from pipeline import Block, Diagnostic, Document, Reader, Source, hookimpl
+from pipeline.decoding import decode
 from pipeline.model import BlockKind
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ __all__ = [
     "HtmlSettings",
     "assemble_document",
     "date_prefix",
-    "decode_utf8",
+    "decode_source",
     "extract_html_blocks",
     "parse_date",
     "read_html_text",
@@ -561,34 +562,21 @@ def _attr(parser: LexborHTMLParser, selector: str, name: str) -> str | None:
 
 
 # --------------------------------------------------------------------------- documents
-_NEWLINES = re.compile(r"\r\n|\r|\n")
+def decode_source(raw: bytes, path: str | None, media_type: str) -> tuple[str, Source, list[Diagnostic]]:
+    """Decode ``raw`` with the core's :func:`pipeline.decoding.decode` and describe its source.
 
-
-def decode_utf8(raw: bytes, path: str | None) -> tuple[str, str, str | None]:
-    """Decode UTF-8 input (BOM stripped, CRLF/CR -> LF).
-
-    Temporary: to be replaced by the core-owned decoding module.
-
-    :return: ``(text, encoding, newline)`` with newline ``lf``/``crlf``/``cr``/``mixed``/``None``.
-    :raises InputError: the bytes are not UTF-8 or contain NUL bytes (binary input).
+    :return: ``(text, source, diagnostics)``: the decoded text (BOM removed, newlines LF), the
+        :class:`~pipeline.model.Source` (path, media type, sha256 and size of ``raw``, encoding,
+        newline style) and ``warning`` diagnostics for what decoding had to repair.
+    :raises InputError: binary input or an encoding that cannot be determined.
     """
-    if b"\x00" in raw:
-        raise InputError(path, "binary input (NUL bytes), not a text file")
-    encoding = "utf-8"
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-        encoding = "utf-8-sig"
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise InputError(path, f"not valid UTF-8 (byte offset {err.start})") from None
-    kinds = {m.group(0) for m in _NEWLINES.finditer(text)}
-    newline = None if not kinds else "mixed" if len(kinds) > 1 else {"\n": "lf", "\r\n": "crlf", "\r": "cr"}[
-        kinds.pop()
-    ]
-    if newline not in (None, "lf"):
-        text = _NEWLINES.sub("\n", text)
-    return text, encoding, newline
+    decoded = decode(raw, path)
+    source = Source(
+        path=path, media_type=media_type, sha256=hashlib.sha256(raw).hexdigest(), size_bytes=len(raw),
+        encoding=decoded.encoding, newline=decoded.newline,  # type: ignore[arg-type]
+    )
+    notes = [Diagnostic(stage="read", level="warning", code="decoding", message=n) for n in decoded.notes]
+    return decoded.text, source, notes
 
 
 def assemble_document(
@@ -597,6 +585,7 @@ def assemble_document(
     doc_id: str,
     source: Source,
     metadata: dict[str, Any],
+    diagnostics: list[Diagnostic] | None = None,
 ) -> Document:
     """Build a document whose text is the block texts joined by a blank line (``"\\n\\n"``).
 
@@ -618,7 +607,9 @@ def assemble_document(
         )
         parts.append(text)
         pos += len(text)
-    return Document(id=doc_id, source=source, text="".join(parts), metadata=metadata, blocks=out)
+    return Document(
+        id=doc_id, source=source, text="".join(parts), metadata=metadata, blocks=out, diagnostics=diagnostics or []
+    )
 
 
 class HtmlSettings(BaseModel):
@@ -640,23 +631,20 @@ class HtmlReader(Reader):
     Settings = HtmlSettings
 
     def read(self, raw: bytes, *, doc_id: str, path: str | None) -> Document:
-        """Decode ``raw`` (UTF-8) and extract its main content.
+        """Decode ``raw`` (:func:`pipeline.decoding.decode`) and extract its main content.
 
         :return: a document whose ``text`` is the extracted text (blocks joined by ``"\\n\\n"``);
             each block's ``source_span`` gives its character offsets in the decoded source.
             Metadata: ``title``, ``date`` (ISO), ``author`` when the page or template names them.
-        :raises pipeline.errors.InputError: the input is not UTF-8 text.
+        :raises pipeline.errors.InputError: binary input or an undeterminable encoding.
         """
         settings: HtmlSettings = self.settings  # type: ignore[assignment]
-        text, encoding, newline = decode_utf8(raw, path)
-        source = Source(
-            path=path, media_type=self.media_type, sha256=hashlib.sha256(raw).hexdigest(),
-            size_bytes=len(raw), encoding=encoding, newline=newline,  # type: ignore[arg-type]
-        )
+        text, source, notes = decode_source(raw, path, self.media_type)
         blocks, metadata = read_html_text(text, main_content=settings.main_content,
                                           title_from_h1=settings.title_from_h1)
         return assemble_document(
-            ((b.kind, b.level, b.text, b.span) for b in blocks), doc_id=doc_id, source=source, metadata=metadata
+            ((b.kind, b.level, b.text, b.span) for b in blocks),
+            doc_id=doc_id, source=source, metadata=metadata, diagnostics=notes,
         )
 
 

@@ -32,7 +32,6 @@ Escaped characters are literal text: ``\\{#id}`` in a heading is kept.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import math
 import re
@@ -47,9 +46,9 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from pydantic import BaseModel, ConfigDict
 
-from pipeline import Document, Reader, Source, hookimpl
+from pipeline import Document, Reader, hookimpl
 from pipeline.model import BlockKind
-from plugins.read_html import assemble_document, date_prefix, decode_utf8, extract_html_blocks, parse_date
+from plugins.read_html import assemble_document, date_prefix, decode_source, extract_html_blocks, parse_date
 
 log = logging.getLogger(__name__)
 
@@ -470,23 +469,20 @@ class MarkdownReader(Reader):
     Settings = MarkdownSettings
 
     def read(self, raw: bytes, *, doc_id: str, path: str | None) -> Document:
-        """Decode ``raw`` (UTF-8, BOM stripped, newlines to LF) and parse it.
+        """Decode ``raw`` (:func:`pipeline.decoding.decode`: BOM, encoding, newlines) and parse it.
 
         :return: a document whose ``text`` is the visible text of its blocks joined by
             ``"\\n\\n"``; ``block.source_span`` are character offsets in the decoded source.
-        :raises pipeline.errors.InputError: the input is not UTF-8 text.
+        :raises pipeline.errors.InputError: binary input or an undeterminable encoding.
         """
         settings: MarkdownSettings = self.settings  # type: ignore[assignment]
-        text, encoding, newline = decode_utf8(raw, path)
-        source = Source(
-            path=path, media_type=self.media_type, sha256=hashlib.sha256(raw).hexdigest(),
-            size_bytes=len(raw), encoding=encoding, newline=newline,  # type: ignore[arg-type]
-        )
+        text, source, notes = decode_source(raw, path, self.media_type)
         pieces, metadata = read_markdown_text(
             text, title_from_h1=settings.title_from_h1, byline_dateline=settings.byline_dateline
         )
         return assemble_document(
-            ((p.kind, p.level, p.text, p.span) for p in pieces), doc_id=doc_id, source=source, metadata=metadata
+            ((p.kind, p.level, p.text, p.span) for p in pieces),
+            doc_id=doc_id, source=source, metadata=metadata, diagnostics=notes,
         )
 
 

@@ -129,17 +129,20 @@ def test_deterministic_bytes() -> None:
     assert MarkdownExporter().render(doc) == MarkdownExporter().render(again)
 
 
-def test_unrepresentable_characters_are_replaced() -> None:
-    out = export(make_doc([("paragraph", None, "nul\x00 and \ud800 lone")]))
-    assert "\x00" not in out and "\ufffd" in out
-    assert read_back(make_doc([("paragraph", None, "nul\x00")])).blocks[0].text == "nul\ufffd"
+def test_unrepresentable_characters() -> None:
+    out = export(make_doc([("paragraph", None, "nul\x00 esc\x1b and \ud800 lone"), ("code", None, "a\x07b")]))
+    assert "\x00" not in out and "\x1b" not in out and "\x07" not in out
+    assert "nul esc and \ufffd lone" in out
+    assert [b.text for b in read_back(make_doc([("paragraph", None, "bell\x07")])).blocks] == ["bell"]
 
 
 # ----------------------------------------------------------------------------- properties
 _TEXT = st.text(
     alphabet=st.one_of(
         st.sampled_from(list("\\`*_[]()<>|~&#;{}:/!-+=.)1 \n\tax")),
-        st.characters(exclude_categories=("Cs",), exclude_characters="\x00"),
+        # no lone surrogates, no control characters but whitespace (see test_unrepresentable_characters)
+        st.characters(exclude_categories=("Cs", "Cc")),
+        st.sampled_from(list("\t\n\r\x0c\x85")),
     ),
     max_size=60,
 )

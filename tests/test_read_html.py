@@ -137,9 +137,15 @@ def test_parse_date(text: str, iso: str | None) -> None:
     assert parse_date(text) == iso
 
 
-def test_not_utf8_raises() -> None:
+def test_binary_input_raises() -> None:
     with pytest.raises(InputError):
-        read_doc(b"<p>caf\xe9</p>")
+        read_doc(b"%PDF-1.7\n" + bytes(range(256)))
+
+
+def test_utf16_with_bom() -> None:
+    doc = read_doc("\ufeff<p>h\u00e9llo</p>".encode("utf-16-le"))
+    assert [b.text for b in doc.blocks] == ["h\u00e9llo"]
+    assert doc.source.encoding == "utf-16-le"
 
 
 _MARKUPISH = st.sampled_from(list("<>/=\"' &;#{}%abpli\n"))

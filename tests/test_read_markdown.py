@@ -181,9 +181,16 @@ def test_decoding_bom_and_newlines() -> None:
     assert read_doc(b"a\rb\n").source.newline == "mixed"
 
 
-def test_undecodable_input_raises_input_error() -> None:
-    with pytest.raises(InputError, match="UTF-8"):
-        read_doc(b"caf\xe9\n")
+def test_binary_input_raises_input_error() -> None:
+    with pytest.raises(InputError, match="binary"):
+        read_doc(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+
+
+def test_legacy_encoding_is_decoded_and_recorded() -> None:
+    raw = "# Caf\u00e9\n\nD\u00e9j\u00e0 vu, na\u00efve \u00e9l\u00e8ve, fran\u00e7ais.\n".encode("cp1252")
+    doc = read_doc(raw)
+    assert doc.blocks[0].text == "Caf\u00e9"
+    assert doc.source.encoding not in (None, "utf-8")
 
 
 def test_empty_input_gives_empty_document() -> None:
