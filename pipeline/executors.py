@@ -42,6 +42,7 @@ import logging
 import multiprocessing as mp
 import os
 import signal
+import sys
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -66,6 +67,7 @@ Task = tuple["InputItem", DocumentResult | None]
 Outcome = tuple["InputItem", DocumentResult]
 
 START_METHOD = "forkserver"
+_PRELOAD_ENV = "COPYDESK_FORKSERVER_PRELOAD"
 _STAGE_BUF = 256  # bytes of shared memory holding "stage\tplugin" of the running step
 
 
@@ -163,8 +165,26 @@ def _instrument(built: Built, buf: Any) -> None:
         setattr(exporter, "render", wrap(exporter.render, label))  # noqa: B010
 
 
-def _worker_main(spec: PipelineSpec, conn: Connection, buf: Any) -> None:
-    """Body of one pool worker: build once, then process documents sent over ``conn``."""
+def _preload_builtins() -> None:
+    """Import the built-in plugin modules (in the fork server, so every worker starts with them).
+
+    Any error is ignored here: the worker reports it when it builds the pipeline.
+    """
+    try:
+        from pipeline.plugins import BUILTINS
+
+        for module in BUILTINS:
+            with contextlib.suppress(Exception):
+                importlib.import_module(module)
+    except Exception:  # noqa: BLE001, S110 - best effort only
+        pass
+
+
+def _worker_main(spec: PipelineSpec, conn: Connection, buf: Any, keep_json: bool = True) -> None:
+    """Body of one pool worker: build once, then process documents sent over ``conn``.
+
+    :param keep_json: send ``document_json`` back (only ``-o -`` and hooks need it).
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         built = spec.build()
@@ -183,6 +203,8 @@ def _worker_main(spec: PipelineSpec, conn: Connection, buf: Any) -> None:
             return
         index, item = msg
         result = safe_process(built, item)
+        if not keep_json:
+            result.document_json = None
         if buf is not None:
             buf.value = b""
         try:
@@ -214,23 +236,27 @@ class ProcessPoolExecutor(Executor):
     :param timeout: seconds one document may run before its worker is killed; ``None``: no limit.
     :param window: tasks pulled ahead of the next result to yield (default ``4 * workers``).
     :param start_method: a :mod:`multiprocessing` start method.
+    :param keep_json: return each result's ``document_json`` (set ``False`` when writing files).
     :raises WorkerStartError: from :meth:`map`, when a worker cannot build the pipeline.
     """
 
     def __init__(self, spec: PipelineSpec, workers: int, timeout: float | None = None,
-                 window: int | None = None, start_method: str = START_METHOD) -> None:
+                 window: int | None = None, start_method: str = START_METHOD, keep_json: bool = True) -> None:
         self.spec = spec
+        self.keep_json = keep_json
         self.workers = max(1, workers)
         self.timeout = timeout
         self.window = max(window or 4 * self.workers, self.workers)
         self.ctx: Any = mp.get_context(start_method)
         if start_method == "forkserver":
-            self.ctx.set_forkserver_preload(["pipeline.build"])
+            # The fork server imports these once; every worker forked from it starts with them.
+            os.environ[_PRELOAD_ENV] = "1"
+            self.ctx.set_forkserver_preload(["pipeline.build", "pipeline.executors"])
 
     def _start(self) -> _Worker:
         parent, child = self.ctx.Pipe(duplex=True)
         buf = self.ctx.Array("c", _STAGE_BUF, lock=False)
-        proc = self.ctx.Process(target=_worker_main, args=(self.spec, child, buf), daemon=True,
+        proc = self.ctx.Process(target=_worker_main, args=(self.spec, child, buf, self.keep_json), daemon=True,
                                 name="copydesk-worker")
         proc.start()
         child.close()
@@ -523,6 +549,10 @@ class DaskExecutor(Executor):
                 client.restart_workers(holders, timeout=30)
             except Exception as err:  # noqa: BLE001 - the document is already reported as timed out
                 log.warning("could not restart Dask worker(s) %s: %s", holders, err)
+
+
+if os.environ.get(_PRELOAD_ENV) == "1" and mp.parent_process() is None and "multiprocessing.forkserver" in sys.modules:
+    _preload_builtins()  # we are the fork server
 
 
 def default_workers() -> int:

@@ -1,0 +1,217 @@
+"""Batch benchmarks for ``copydesk run`` (reported, not asserted; not part of the test suite).
+
+Measures, on texts from the evaluation sets (read at run time from ``../shared/eval`` or
+``$COPYDESK_EVAL``; copied into a temporary directory, never into the repository):
+
+1. throughput of the default pipeline (documents/s and input MB/s) with 1 and 2 workers;
+2. peak memory (largest RSS of any copydesk process) for 100 vs N (default 10,000) documents;
+3. a warm-cache re-run over the N unchanged documents vs the cold run;
+4. the default pipeline vs ``benchmarks/floor.py`` on the same 300 articles;
+5. cold start: ``copydesk --help`` and ``copydesk run`` on the seed vs
+   ``python -c "import pydantic, yaml, pluggy"``.
+
+When the default pipeline does not resolve yet (a built-in stage missing), the benchmark runs a
+pipeline of the stages that exist and says so.
+
+Usage: ``python benchmarks/bench_batch.py [--large 10000] [--json results.json] [--only NAME ...]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+EVAL = Path(os.environ.get("COPYDESK_EVAL", ROOT.parent / "shared" / "eval"))
+BIN = Path(sys.executable).parent
+COPYDESK = str(BIN / "copydesk")
+SUFFIX = {"md": ".md", "html": ".html", "gutenberg_html": ".html"}
+
+# Runs a command and reports its wall time and the peak RSS of its process tree's largest member.
+WRAPPER = (
+    "import json,resource,subprocess,sys,time\n"
+    "t=time.perf_counter()\n"
+    "r=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.PIPE)\n"
+    "w=time.perf_counter()-t\n"
+    "print(json.dumps({'rc':r.returncode,'wall':w,"
+    "'maxrss_mb':resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024,"
+    "'stderr':r.stderr.decode('utf-8','replace')[-2000:]}))\n"
+)
+
+
+def load_texts() -> list[tuple[str, str, str]]:
+    """``(id, suffix, text)`` for the sections set and DUC-2001 (read, never copied to the repo)."""
+    out: list[tuple[str, str, str]] = []
+    for rel in ("sections/sections.jsonl", "keyphrase/duc2001.jsonl"):
+        with open(EVAL / rel, encoding="utf-8") as fh:
+            for line in fh:
+                rec = json.loads(line)
+                fmt = (rec.get("source") or {}).get("format") if isinstance(rec.get("source"), dict) else None
+                out.append((str(rec["id"]), SUFFIX.get(fmt or "", ".txt"), rec["text"]))
+    return out
+
+
+def make_corpus(directory: Path, n: int, texts: list[tuple[str, str, str]]) -> int:
+    """Write ``n`` files cycling through ``texts`` (1,000 per sub-directory); return total bytes."""
+    total = 0
+    for i in range(n):
+        doc_id, suffix, text = texts[i % len(texts)]
+        safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in doc_id)[:60]
+        path = directory / f"{i // 1000:03d}" / f"{i:05d}_{safe}{suffix}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = text.encode("utf-8")
+        path.write_bytes(data)
+        total += len(data)
+    return total
+
+
+def pipeline_config(tmp: Path) -> tuple[str | None, str]:
+    """The default pipeline when it resolves, else a config of the built-in stages that exist."""
+    sys.path.insert(0, str(ROOT))
+    from pipeline.build import build
+    from pipeline.errors import CopydeskError
+
+    try:
+        built = build(None)
+        return None, "default pipeline: " + " -> ".join(s.name for s in built.resolved.stages)
+    except CopydeskError as err:
+        from pipeline.plugins import make_plugin_manager
+
+        stages = [s for s in ("sections", "themes") if s in make_plugin_manager().registry.stages]
+        path = tmp / "fallback.yaml"
+        lines = ["stages:", *[f"  - name: {s}" for s in stages], "exporters:", "  - name: json", "  - name: markdown"]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return str(path), f"FALLBACK pipeline {' -> '.join(stages)} (default does not resolve: {err})"
+
+
+def measure(cmd: list[str], cwd: Path) -> dict[str, Any]:
+    """Run ``cmd`` under the wrapper: ``{"rc", "wall", "maxrss_mb", "stderr"}``."""
+    res = subprocess.run([sys.executable, "-c", WRAPPER, *cmd], cwd=cwd, capture_output=True, text=True, check=True)
+    data: dict[str, Any] = json.loads(res.stdout)
+    return data
+
+
+def run_args(config: str | None, *args: str) -> list[str]:
+    return [COPYDESK, "run", *([config] if config else []), *args, "--progress", "none"]
+
+
+def best_of(k: int, cmd: list[str], cwd: Path, clean: Path | None = None) -> dict[str, Any]:
+    """The fastest of ``k`` runs (removing ``clean`` before each)."""
+    runs = []
+    for _ in range(k):
+        if clean is not None:
+            shutil.rmtree(clean, ignore_errors=True)
+        r = measure(cmd, cwd)
+        if r["rc"] not in (0, 1):
+            raise SystemExit(f"command failed ({r['rc']}): {' '.join(cmd)}\n{r['stderr']}")
+        runs.append(r)
+    return min(runs, key=lambda r: r["wall"])
+
+
+def bench_throughput(tmp: Path, config: str | None, texts: list[tuple[str, str, str]]) -> dict[str, Any]:
+    corpus = tmp / "thr"
+    nbytes = make_corpus(corpus, len(texts), texts)
+    out: dict[str, Any] = {"documents": len(texts), "input_mb": round(nbytes / 1e6, 3)}
+    for w in (1, 2):
+        r = best_of(3, run_args(config, str(corpus), "-o", str(tmp / "thr-out"), "--no-cache", "-j", str(w),
+                                "--report", str(tmp / "thr.json")), tmp, tmp / "thr-out")
+        rep = json.loads((tmp / "thr.json").read_text())
+        out[f"workers_{w}"] = {
+            "wall_s": round(r["wall"], 3), "in_run_s": rep["seconds"],
+            "docs_per_s": round(len(texts) / rep["seconds"], 1), "mb_per_s": round(nbytes / 1e6 / rep["seconds"], 3),
+            "docs_per_s_wall": round(len(texts) / r["wall"], 1), "failed": rep["totals"]["failed"],
+        }
+    out["speedup_2_vs_1"] = round(out["workers_1"]["in_run_s"] / out["workers_2"]["in_run_s"], 2)
+    out["speedup_2_vs_1_wall"] = round(out["workers_1"]["wall_s"] / out["workers_2"]["wall_s"], 2)
+    return out
+
+
+def bench_memory_and_cache(tmp: Path, config: str | None, texts: list[tuple[str, str, str]],
+                           large: int) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for n in (100, large):
+        corpus = tmp / f"mem{n}"
+        make_corpus(corpus, n, texts)
+        cache = tmp / f"cache{n}"
+        args = run_args(config, str(corpus), "-o", str(tmp / f"mem{n}-out"), "--cache-dir", str(cache),
+                        "--report", str(tmp / f"mem{n}.json"))
+        cold = measure(args, tmp)
+        rep = json.loads((tmp / f"mem{n}.json").read_text())
+        out[f"cold_{n}"] = {"wall_s": round(cold["wall"], 2), "peak_rss_mb": round(cold["maxrss_mb"], 1),
+                            "totals": rep["totals"]}
+        if n == large:
+            warm = measure(args, tmp)
+            rep = json.loads((tmp / f"mem{n}.json").read_text())
+            out[f"warm_{n}"] = {"wall_s": round(warm["wall"], 2), "peak_rss_mb": round(warm["maxrss_mb"], 1),
+                                "totals": rep["totals"]}
+            out["warm_speedup"] = round(cold["wall"] / warm["wall"], 1)
+        shutil.rmtree(corpus)
+    out["memory_ratio"] = round(out[f"cold_{large}"]["peak_rss_mb"] / out["cold_100"]["peak_rss_mb"], 2)
+    return out
+
+
+def bench_floor(tmp: Path, config: str | None, texts: list[tuple[str, str, str]]) -> dict[str, Any]:
+    corpus = tmp / "floor300"
+    make_corpus(corpus, 300, texts)
+    floor = best_of(3, [sys.executable, str(ROOT / "benchmarks" / "floor.py"), str(corpus), str(tmp / "floor-out")],
+                    tmp, tmp / "floor-out")
+    ours = best_of(3, run_args(config, str(corpus), "-o", str(tmp / "cd-out"), "--no-cache"), tmp, tmp / "cd-out")
+    return {"floor_s": round(floor["wall"], 3), "copydesk_s": round(ours["wall"], 3),
+            "ratio": round(ours["wall"] / floor["wall"], 2)}
+
+
+def bench_cold_start(tmp: Path, config: str | None) -> dict[str, Any]:
+    work = tmp / "seedrun"
+    shutil.copytree(ROOT / "seeds", work / "seeds")
+
+    def median(cmd: list[str], k: int = 9) -> float:
+        return statistics.median(measure(cmd, work)["wall"] for _ in range(k))
+
+    base = median([sys.executable, "-c", "import pydantic, yaml, pluggy"])
+    helps = median([COPYDESK, "--help"])
+    seed = median([COPYDESK, "run", *([config] if config else []), "--force"])
+    return {"import_baseline_s": round(base, 3), "help_s": round(helps, 3), "run_seed_s": round(seed, 3),
+            "help_ratio": round(helps / base, 2), "run_seed_ratio": round(seed / base, 2)}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--large", type=int, default=10_000, help="documents in the large memory/cache corpus")
+    ap.add_argument("--json", help="also write the results here")
+    ap.add_argument("--only", nargs="*", choices=["throughput", "memory", "floor", "cold"], help="run only these")
+    args = ap.parse_args()
+    texts = load_texts()
+    only = set(args.only or ["throughput", "memory", "floor", "cold"])
+    results: dict[str, Any] = {"cpus": os.cpu_count()}
+    with tempfile.TemporaryDirectory(prefix="copydesk-bench-") as name:
+        tmp = Path(name)
+        config, note = pipeline_config(tmp)
+        results["pipeline"] = note
+        print(note, flush=True)
+        if "throughput" in only:
+            results["throughput"] = bench_throughput(tmp, config, texts)
+            print("throughput", json.dumps(results["throughput"]), flush=True)
+        if "floor" in only:
+            results["floor"] = bench_floor(tmp, config, texts)
+            print("floor", json.dumps(results["floor"]), flush=True)
+        if "cold" in only:
+            results["cold_start"] = bench_cold_start(tmp, config)
+            print("cold start", json.dumps(results["cold_start"]), flush=True)
+        if "memory" in only:
+            results["memory_cache"] = bench_memory_and_cache(tmp, config, texts, args.large)
+            print("memory/cache", json.dumps(results["memory_cache"]), flush=True)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
