@@ -45,10 +45,11 @@ _CODE_START_RE = re.compile(
     r"|var\s|let\s|const\s|return\b|if\s*\(|for\s*\(|while\s*\(|package\s|use\s\S+;|#include|@\w+)"
 )
 _CODE_STRONG_RE = re.compile(
-    r"(?:^[\w$.]+\(|^(?:GET|POST|PUT|DELETE|HEAD|OPTIONS|PATCH) /|^HTTP/\d"
-    r"|^[A-Z][a-z]*(?:-[A-Z][a-z]*)+: \S|^(?:Host|Origin|Connection|Accept|Cookie|Server|Vary): \S+$"
-    r"|^[a-z][\w+.-]*:\S+$|^_\W|\);|\s//\s|^\w+\s*=\s*\S|^\w[\w.]*\.\w+\s*=)"
-)
+    r"(?:[\w$.]+\(|(?:GET|POST|PUT|DELETE|HEAD|OPTIONS|PATCH) /|HTTP/\d"
+    r"|[A-Z][a-z]*(?:-[A-Z][a-z]*)+: \S|(?:Host|Origin|Connection|Accept|Cookie|Server|Vary): \S+$"
+    r"|[a-z][\w+.-]*:\S+$|_\W|\w+\s*=\s*\S|\w[\w.]*\.\w+\s*=)"
+)  # used with .match (anchored); ");" and " // " are checked as substrings
+_INNER_CHARS = "(=<>:|&+_-"
 _NUM_HEAD_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+\S")
 _HEX_RE = re.compile(r"(?:^|\s)(?:[0-9a-f]{2}\s+){3,}[0-9a-f]{2}\b|^(?:[0-9a-fA-F]{2}\s){1,2}[0-9a-fA-F]{2}$")
 _CODE_END_RE = re.compile(r"(?:[{(\[]|\)\s*\{|=>|->|\*/)$")
@@ -56,12 +57,15 @@ _CODE_INNER_RE = re.compile(
     r"(?:\w\(\)|\)\s*;|\w\.\w+\(|[=!<>]==?|\s=\s|:=|=>|->|::|\w_\w|&&|\|\||\w\+\+[;)]|\+\+\w|\+=|</?\w+[ >])"
 )
 FIELD_RE = re.compile(r"^[A-Z][A-Za-z-]{1,30}(?: [A-Za-z-]{1,20})?:\s+\S")
+_SYMBOL_RE = re.compile(r"[^\w\s]|_")
 _WORD_RE = re.compile(r"[^\W\d_]{2,}")
 ANCHOR_RE = re.compile(r"\s*\{\s*[#/][^{}\s]*\s*\}\s*$")
 
 
 def strip_anchor(s: str) -> str:
     """Drop a trailing heading anchor (``{#id}``, ``{/id/}``) from a stripped line."""
+    if not s.endswith("}"):
+        return s
     m = ANCHOR_RE.search(s)
     return s[: m.start()] if m and m.start() > 0 else s
 
@@ -123,6 +127,13 @@ def first_word_len(s: str) -> int:
     return i
 
 
+def _strong_code(s: str) -> bool:
+    """Unmistakable code: a call at the start, an HTTP line, ``);``, `` // ``, a hex dump."""
+    if _CODE_STRONG_RE.match(s) or ");" in s or " // " in s:
+        return True
+    return s.count(" ") >= 3 and _HEX_RE.search(s) is not None
+
+
 def is_code_like(s: str) -> bool:
     """True when the stripped line ``s`` reads as source code or a command rather than prose.
 
@@ -136,15 +147,18 @@ def is_code_like(s: str) -> bool:
     if _CODE_START_RE.match(s) and not (s[0] in "(<[" and s.endswith((".", ")")) and " " in s):
         if not (s[0] == "@" and " " in s and s[-1] in ".!?"):
             return True
-    if _CODE_STRONG_RE.search(s) or _HEX_RE.search(s):
-        return True
     ends_prose = s[-1] in ".!?:\"'”’)" and not s.endswith(");")
+    if ends_prose and len(s) > 160 and s.count(" ") > len(s) // 12:
+        return False  # a long line of prose (fast path)
+    if _strong_code(s):
+        return True
     words = _WORD_RE.findall(s)
     if _CODE_END_RE.search(s) or (s.endswith(";") and (len(words) <= 5 or _CODE_INNER_RE.search(s))):
         if not (s.endswith("(") and len(words) > 8):
             return True
-    symbols = sum(1 for c in s if not (c.isalnum() or c.isspace()))
-    if _CODE_INNER_RE.search(s) and not ends_prose and (len(words) <= 8 or symbols > len(s) * 0.08):
+    symbols = len(_SYMBOL_RE.findall(s))
+    inner = not ends_prose and any(c in s for c in _INNER_CHARS) and _CODE_INNER_RE.search(s) is not None
+    if inner and (len(words) <= 8 or symbols > len(s) * 0.08):
         return True
     if len(s) >= 4 and symbols > len(s) * 0.3 and not ends_prose:
         return True
@@ -399,8 +413,7 @@ class _Segmenter:
             is_code_like(s)
             and not (_NUM_HEAD_RE.match(s) and len(s) <= 80)
             and (
-                _CODE_STRONG_RE.search(s)
-                or _HEX_RE.search(s)
+                _strong_code(s)
                 or not (self.p.width and ln.length > 0.8 * self.p.width and " " in s)
             )
             and not (base > 0 and ln.indent < base)

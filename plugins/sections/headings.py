@@ -135,6 +135,8 @@ def decide_headings(units: list[Unit], profile: Profile, body_from: int) -> None
 
     def strong(k: int, u: Unit) -> bool:
         s = u.text
+        if len(s) > 240 or u.first != u.last:
+            return False
         if is_code_like(s) and not (NUMBERED_RE.match(s) or is_caps(s)):
             return False
         if uses_multi and u.blank_before >= top_gap and k > body_from and _shape(u, loose=True):
