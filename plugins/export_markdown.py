@@ -93,8 +93,8 @@ def escape(text: str, *, heading: bool = False) -> str:
             marked[m.start()] = True
     if flat[0] in "#>-+=":
         marked[0] = True
-    elif m := _ORDERED_START.match(flat):
-        marked[m.end() - 1] = True
+    elif number := _ORDERED_START.match(flat):
+        marked[number.end() - 1] = True
     if heading:
         j = len(flat)
         while j > 0 and flat[j - 1] == "#":

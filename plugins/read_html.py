@@ -573,7 +573,7 @@ def decode_source(raw: bytes, path: str | None, media_type: str) -> tuple[str, S
     decoded = decode(raw, path)
     source = Source(
         path=path, media_type=media_type, sha256=hashlib.sha256(raw).hexdigest(), size_bytes=len(raw),
-        encoding=decoded.encoding, newline=decoded.newline,  # type: ignore[arg-type]
+        encoding=decoded.encoding, newline=decoded.newline,
     )
     notes = [Diagnostic(stage="read", level="warning", code="decoding", message=n) for n in decoded.notes]
     return decoded.text, source, notes
@@ -659,9 +659,9 @@ def read_html_text(
             inner = _TEMPLATE_ANY.sub("", text[a:b])
             if "<" not in inner and _collapse(inner):
                 template_values[name] = _collapse(inner)
-        name = next((n for n in _CONTENT_BLOCKS if n in regions), None)
-        if name is not None:
-            a, b = regions[name]
+        content = next((n for n in _CONTENT_BLOCKS if n in regions), None)
+        if content is not None:
+            a, b = regions[content]
             region = _TEMPLATE_ANY.sub(_blank, text[a:b])
             blocks = extract_html_blocks(region, offset=a, main_content=False)
         else:
