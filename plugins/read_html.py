@@ -304,7 +304,7 @@ class _Walker:
                 parts.append("\n")
             elif tag in _DROP:
                 continue
-            elif tag in ("td", "th"):
+            elif tag in ("td", "th") or tag in _BLOCKISH:
                 parts.append(" ")
                 self._gather(child, parts)
                 parts.append(" ")
@@ -436,8 +436,15 @@ def extract_html_blocks(
         return []
     walker = _Walker(positions, offset, inline_markdown)
     ctx = _Ctx(page_level=page_level)
-    walker.walk(root, ctx)
-    walker._flush(ctx, None)
+    try:
+        walker.walk(root, ctx)
+        walker._flush(ctx, None)
+    except RecursionError:  # pathologically deep nesting: fall back to one paragraph per line of text
+        log.warning("HTML nested too deeply for structure; reading its text as paragraphs")
+        for node in root.css("script,style,noscript,template,svg"):
+            node.decompose()
+        text = root.text(deep=True, separator="\n") or ""
+        return [ExtractedBlock("paragraph", None, line, None) for line in map(_collapse, text.split("\n")) if line]
     return walker.out
 
 

@@ -165,3 +165,12 @@ def test_registration() -> None:
     reg = Registry()
     register_readers(lambda cls: reg.add("reader", cls, "builtin", "0"))
     assert reg.reader_for("a/b.HTM") == "html"
+
+
+def test_pathologically_deep_nesting_does_not_raise() -> None:
+    doc = read_doc("<div>" * 20000 + "<p>deep text</p>" + "<ul><li>" * 3000 + "item")
+    assert [b.text for b in doc.blocks] == ["deep text", "item"]
+
+
+def test_block_children_of_a_heading_are_separate_words() -> None:
+    assert read("<h2><div>Part</div><div>one</div></h2>") == [("heading", 2, "Part one")]
