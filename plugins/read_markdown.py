@@ -320,6 +320,8 @@ def _content_pieces(body: str) -> list[Piece]:
             span = lines.span(tok)
             offset = span[0] if span else 0
             for b in extract_html_blocks(tok.content, offset=offset, inline_markdown=render_inline_markdown):
+                if b.kind != "code" and _TEMPLATE_ONLY.fullmatch(b.text):
+                    continue  # e.g. <div style="...">{{image "x.png"}}</div> on the Go blog
                 kind = "quote" if quote and b.kind == "paragraph" else b.kind
                 out.append(Piece(kind, b.level, b.text, b.span))
         if not t.endswith("_close"):

@@ -207,7 +207,8 @@ def test_registration() -> None:
 
 def test_template_tags_are_not_content() -> None:
     src = (
-        '{{image "gopher.png" 300}}\n\n{{< figure src="x.png" >}}\n\nText {{< sup >}}kept{{< /sup >}} '
+        '{{image "gopher.png" 300}}\n\n<div class="image">\n{{image "x.png" 446}}\n</div>\n\n'
+        '{{< figure src="x.png" >}}\n\nText {{< sup >}}kept{{< /sup >}} '
         "and {% include note.html %}here.\n\nUse `{{.Name}}` in templates.\n"
     )
     assert read(src) == [
