@@ -29,6 +29,9 @@ whose backtick fence is longer than any backtick run inside; ``table`` -> a one-
 a paragraph preceded by the marker comment ``<!-- copydesk:other -->`` (invisible when
 rendered, read back as kind ``other`` by :mod:`plugins.read_markdown`).
 
+A document without blocks (a pipeline without a block-making stage) is written as the
+blank-line separated paragraphs of its text.
+
 Text is written so that it renders exactly as written: whitespace, including newlines inside a
 block, is collapsed to single spaces (Markdown has no visible line breaks inside a paragraph);
 then every character Markdown could read as syntax is backslash-escaped (see :func:`escape`).
@@ -150,13 +153,22 @@ def _front_matter(doc: Document, title: Block | None, dateline: Block | None) ->
     return f"---\n{dumped}---\n"
 
 
+def _paragraphs(text: str) -> list[Block]:
+    """A document without blocks (no stage made any) is written as its blank-line paragraphs."""
+    out: list[Block] = []
+    for m in re.finditer(r"\S(?:.*?\S)?(?=\n[ \t]*\n|\s*\Z)", text, re.S):
+        out.append(Block(id=f"p{len(out) + 1}", kind="paragraph", start=m.start(), end=m.end(), text=m.group(0)))
+    return out
+
+
 def render(doc: Document) -> str:
     """The Markdown text of ``doc`` (see the module docstring); deterministic."""
     title = next((b for b in doc.blocks if b.kind == "title" and escape(b.text)), None)
     dateline = next((b for b in doc.blocks if b.kind == "dateline" and escape(b.text)), None)
     parts: list[str] = [_front_matter(doc, title, dateline)]
     previous: str | None = None
-    for block in doc.blocks:
+    blocks = doc.blocks or _paragraphs(doc.text)
+    for block in blocks:
         rendered = _render_block(block)
         if rendered is None:
             continue

@@ -118,6 +118,14 @@ def test_front_matter_and_layout() -> None:
     assert body == "\n# T \\*x\\*\n\n2026-01-07\n\n- a\n- b\n\nafter\n"
 
 
+def test_document_without_blocks_is_written_as_paragraphs() -> None:
+    doc = Document(id="d", text="First para\nwrapped.\n\n  \n# Second *para*\n\n\nthird")
+    back = read_back(doc)
+    assert [(b.kind, b.text) for b in back.blocks] == [
+        ("paragraph", "First para wrapped."), ("paragraph", "# Second *para*"), ("paragraph", "third"),
+    ]
+
+
 def test_code_fence_longer_than_backticks_inside() -> None:
     out = export(make_doc([("code", None, "a ````` b")]))
     assert "``````\na ````` b\n``````" in out
