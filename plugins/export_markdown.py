@@ -19,6 +19,8 @@ Output shape (UTF-8, LF, ending in one newline; same document, same bytes)::
     A paragraph.
 
     - a list item
+    - another item
+
     > a quote
 
 Block mapping: ``title`` -> ``# text``; ``heading`` -> ``#`` times the level (clamped to 1..6;
@@ -38,7 +40,7 @@ then every character Markdown could read as syntax is backslash-escaped (see :fu
 Code keeps its text verbatim.
 
 **Round trip**: :class:`plugins.read_markdown.MarkdownReader` reading this output gives back the
-same blocks - kinds, levels and whitespace-normalised texts (exact texts for code) - provided
+same blocks - kinds, levels and whitespace-normalised texts (code: exact, CR/CRLF as LF) - provided
 the document has at most one ``title`` and one ``dateline`` block, heading levels within 1..6,
 and no control characters other than whitespace (dropped, as the readers' decoding drops them)
 or lone surrogates (written as U+FFFD). The front-matter ``title`` and
@@ -56,7 +58,7 @@ from pydantic import BaseModel, ConfigDict
 from pipeline import Block, Document, Exporter, hookimpl
 from plugins.read_markdown import OTHER_MARKER
 
-__all__ = ["OTHER_MARKER", "MarkdownExporter", "MarkdownSettings", "escape", "register_exporters", "render"]
+__all__ = ["OTHER_MARKER", "MarkdownExportSettings", "MarkdownExporter", "escape", "register_exporters", "render"]
 
 
 _ALWAYS = frozenset("\\`*_[]<|~")
@@ -180,7 +182,7 @@ def render(doc: Document) -> str:
     return "".join(parts)
 
 
-class MarkdownSettings(BaseModel):
+class MarkdownExportSettings(BaseModel):
     """Settings of the ``markdown`` exporter (none yet)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -191,7 +193,7 @@ class MarkdownExporter(Exporter):
 
     name = "markdown"
     suffix = ".md"
-    Settings = MarkdownSettings
+    Settings = MarkdownExportSettings
 
     def render(self, doc: Document) -> bytes:
         """Serialise ``doc`` as UTF-8 Markdown (LF newlines, final newline); deterministic."""
