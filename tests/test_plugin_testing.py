@@ -122,3 +122,14 @@ def test_plugin_for_rejects_non_components():
 
 def test_document_from_text_is_importable_without_fixtures():
     assert document_from_text("## A").sections[0].heading == "A"
+
+
+def test_the_pipeline_never_imports_the_test_helpers():
+    import subprocess
+    import sys
+
+    code = ("import sys, pipeline, pipeline.cli, pipeline.build, pipeline.plugins; "
+            "pipeline.plugins.make_plugin_manager(); print('pipeline.testing' in sys.modules, 'pytest' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False", "False"]
