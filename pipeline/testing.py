@@ -40,12 +40,11 @@ import pytest
 from pydantic import BaseModel
 
 from pipeline.config import LoadedConfig, ResolvedPipeline, ResolvedStep, resolve
-from pipeline.errors import StageError
+from pipeline.errors import CopydeskError, StageError
 from pipeline.hookspecs import hookimpl
-from pipeline.inputs import InputItem
 from pipeline.model import Block, Diagnostic, Document, Keyphrase, Section, Source, StageRecord, Theme
 from pipeline.registry import Component, Entry, Exporter, Reader, Registry, Stage
-from pipeline.runner import Pipeline
+from pipeline.runner import DEFAULT_READER, Pipeline
 from pipeline.yamlload import load_yaml
 
 __all__ = [
@@ -203,8 +202,9 @@ def run_pipeline(
     :param config: the config as a mapping or YAML text (``inputs`` and ``exporters`` may be
         omitted; exporters are not run).
     :param text: the input text.
-    :param path: a file name whose suffix picks the reader (``.md`` Markdown, ``.html``, ``.txt``);
-        nothing is read from disk, so ``Document.source.path`` stays ``None``.
+    :param path: the file name the text pretends to come from: its suffix picks the reader as for
+        ``copydesk run`` (``.md`` Markdown, ``.html``, a plugin's own suffixes; plain text
+        otherwise) and it becomes ``Document.source.path``. Nothing is read from disk.
     :returns: the document after the last stage.
     :raises pipeline.errors.ConfigError: the config is invalid (as ``copydesk validate`` says).
     :raises StageError: reading or a stage failed.
@@ -215,10 +215,17 @@ def run_pipeline(
     plugins = load_plugins_for(loaded)
     resolved = resolve(loaded, plugins.registry, sorted(plugins.failures))
     pipeline = Pipeline(resolved, plugins.registry)
-    # In memory, like a JSONL record: the suffix of ``path`` is the format hint picking the reader.
-    suffix = path.rpartition(".")[2] if "." in path else None
-    item = InputItem(doc_id=doc_id, path=None, raw=text.encode("utf-8"), format=suffix, origin=path)
-    return pipeline.run_stages(pipeline.read(item))
+    # Read in memory with the reader ``copydesk run`` would pick for a file named ``path``.
+    reader = plugins.registry.reader_for(path) or DEFAULT_READER
+    if reader not in pipeline.readers:
+        raise StageError("read", reader, f"no reader for {path!r}")
+    try:
+        doc = pipeline.readers[reader].read(text.encode("utf-8"), doc_id=doc_id, path=path)
+    except CopydeskError:
+        raise
+    except Exception as err:  # noqa: BLE001 - reported like the runner does
+        raise StageError("read", reader, f"{type(err).__name__}: {err}") from err
+    return pipeline.run_stages(doc)
 
 
 def plugin_for(*components: type[Component]) -> SimpleNamespace:

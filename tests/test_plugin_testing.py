@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from pipeline import Document, Stage, StageError
+from pipeline import Document, Reader, Source, Stage, StageError
 from pipeline import plugins as plugins_module
 from pipeline.plugins import make_plugin_manager
 from pipeline.testing import document_from_text, plugin_for
@@ -133,3 +133,22 @@ def test_the_pipeline_never_imports_the_test_helpers():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["False", "False"]
+
+
+
+class ShoutReader(Reader):
+    """Reads .shout files upper-cased."""
+
+    name = "shout_reader_test"
+    suffixes = (".shout",)
+
+    def read(self, raw: bytes, *, doc_id: str, path: str | None) -> Document:
+        return Document(id=doc_id, source=Source(path=path), text=raw.decode().upper())
+
+
+def test_run_pipeline_picks_the_reader_by_suffix(register_plugin, run_pipeline):
+    register_plugin(ShoutReader)
+    doc = run_pipeline({"stages": []}, "quiet words", path="notes.shout")
+    assert (doc.text, doc.source.path) == ("QUIET WORDS", "notes.shout")
+    plain = run_pipeline({"stages": []}, "quiet words")
+    assert (plain.text, plain.source.path, plain.source.media_type) == ("quiet words", "doc.txt", "text/plain")
