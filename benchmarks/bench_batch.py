@@ -103,8 +103,10 @@ def run_args(config: str | None, *args: str) -> list[str]:
     return [COPYDESK, "run", *([config] if config else []), *args, "--progress", "none"]
 
 
-def best_of(k: int, cmd: list[str], cwd: Path, clean: Path | None = None) -> dict[str, Any]:
-    """The fastest of ``k`` runs (removing ``clean`` before each)."""
+def best_of(k: int, cmd: list[str], cwd: Path, clean: Path | None = None,
+            report: Path | None = None) -> dict[str, Any]:
+    """The fastest of ``k`` runs (removing ``clean`` before each); with ``report``, its run report
+    under the key ``report``."""
     runs = []
     for _ in range(k):
         if clean is not None:
@@ -112,22 +114,24 @@ def best_of(k: int, cmd: list[str], cwd: Path, clean: Path | None = None) -> dic
         r = measure(cmd, cwd)
         if r["rc"] not in (0, 1):
             raise SystemExit(f"command failed ({r['rc']}): {' '.join(cmd)}\n{r['stderr']}")
+        if report is not None:
+            r["report"] = json.loads(report.read_text())
         runs.append(r)
     return min(runs, key=lambda r: r["wall"])
 
 
-def bench_throughput(tmp: Path, config: str | None, texts: list[tuple[str, str, str]]) -> dict[str, Any]:
+def bench_throughput(tmp: Path, config: str | None, texts: list[tuple[str, str, str]], n: int) -> dict[str, Any]:
     corpus = tmp / "thr"
-    nbytes = make_corpus(corpus, len(texts), texts)
-    out: dict[str, Any] = {"documents": len(texts), "input_mb": round(nbytes / 1e6, 3)}
+    nbytes = make_corpus(corpus, n, texts)
+    out: dict[str, Any] = {"documents": n, "input_mb": round(nbytes / 1e6, 3)}
     for w in (1, 2):
         r = best_of(3, run_args(config, str(corpus), "-o", str(tmp / "thr-out"), "--no-cache", "-j", str(w),
-                                "--report", str(tmp / "thr.json")), tmp, tmp / "thr-out")
-        rep = json.loads((tmp / "thr.json").read_text())
+                                "--report", str(tmp / "thr.json")), tmp, tmp / "thr-out", tmp / "thr.json")
+        rep = r["report"]
         out[f"workers_{w}"] = {
             "wall_s": round(r["wall"], 3), "in_run_s": rep["seconds"],
-            "docs_per_s": round(len(texts) / rep["seconds"], 1), "mb_per_s": round(nbytes / 1e6 / rep["seconds"], 3),
-            "docs_per_s_wall": round(len(texts) / r["wall"], 1), "failed": rep["totals"]["failed"],
+            "docs_per_s": round(n / rep["seconds"], 1), "mb_per_s": round(nbytes / 1e6 / rep["seconds"], 3),
+            "docs_per_s_wall": round(n / r["wall"], 1), "failed": rep["totals"]["failed"],
         }
     out["speedup_2_vs_1"] = round(out["workers_1"]["in_run_s"] / out["workers_2"]["in_run_s"], 2)
     out["speedup_2_vs_1_wall"] = round(out["workers_1"]["wall_s"] / out["workers_2"]["wall_s"], 2)
@@ -185,19 +189,21 @@ def bench_cold_start(tmp: Path, config: str | None) -> dict[str, Any]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--large", type=int, default=10_000, help="documents in the large memory/cache corpus")
+    ap.add_argument("--throughput-docs", type=int, default=1000,
+                    help="documents (the evaluation texts, cycled) in the throughput corpus")
     ap.add_argument("--json", help="also write the results here")
     ap.add_argument("--only", nargs="*", choices=["throughput", "memory", "floor", "cold"], help="run only these")
     args = ap.parse_args()
     texts = load_texts()
     only = set(args.only or ["throughput", "memory", "floor", "cold"])
-    results: dict[str, Any] = {"cpus": os.cpu_count()}
+    results: dict[str, Any] = {"cpus": os.cpu_count(), "load_average_at_start": os.getloadavg()}
     with tempfile.TemporaryDirectory(prefix="copydesk-bench-") as name:
         tmp = Path(name)
         config, note = pipeline_config(tmp)
         results["pipeline"] = note
         print(note, flush=True)
         if "throughput" in only:
-            results["throughput"] = bench_throughput(tmp, config, texts)
+            results["throughput"] = bench_throughput(tmp, config, texts, args.throughput_docs)
             print("throughput", json.dumps(results["throughput"]), flush=True)
         if "floor" in only:
             results["floor"] = bench_floor(tmp, config, texts)

@@ -39,7 +39,6 @@ import contextlib
 import dataclasses
 import importlib
 import logging
-import multiprocessing as mp
 import os
 import signal
 import sys
@@ -49,13 +48,13 @@ from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import CopydeskError
 from pipeline.runner import DocumentResult
 
 if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
     from multiprocessing.process import BaseProcess
 
     from pipeline.build import Built
@@ -247,7 +246,9 @@ class ProcessPoolExecutor(Executor):
         self.workers = max(1, workers)
         self.timeout = timeout
         self.window = max(window or 4 * self.workers, self.workers)
-        self.ctx: Any = mp.get_context(start_method)
+        import multiprocessing
+
+        self.ctx: Any = multiprocessing.get_context(start_method)
         if start_method == "forkserver":
             # The fork server imports these once; every worker forked from it starts with them.
             os.environ[_PRELOAD_ENV] = "1"
@@ -341,7 +342,9 @@ class ProcessPoolExecutor(Executor):
         by_conn = {id(w.conn): w for w in pool}
         by_sentinel = {w.process.sentinel: w for w in pool}
         objects: list[Any] = [w.conn for w in pool] + list(by_sentinel)
-        ready = mp.connection.wait(objects, wait_for)
+        from multiprocessing.connection import wait
+
+        ready = wait(objects, wait_for)
         dead: list[_Worker] = []
         for obj in ready:
             w = by_sentinel[obj] if isinstance(obj, int) else by_conn[id(obj)]
@@ -551,8 +554,16 @@ class DaskExecutor(Executor):
                 log.warning("could not restart Dask worker(s) %s: %s", holders, err)
 
 
-if os.environ.get(_PRELOAD_ENV) == "1" and mp.parent_process() is None and "multiprocessing.forkserver" in sys.modules:
-    _preload_builtins()  # we are the fork server
+def _in_fork_server() -> bool:
+    if os.environ.get(_PRELOAD_ENV) != "1" or "multiprocessing.forkserver" not in sys.modules:
+        return False
+    import multiprocessing
+
+    return multiprocessing.parent_process() is None
+
+
+if _in_fork_server():
+    _preload_builtins()  # the fork server imports this module (see ProcessPoolExecutor)
 
 
 def default_workers() -> int:

@@ -40,6 +40,7 @@ def _split_args(args: tuple[str, ...]) -> tuple[str | None, list[str]]:
 @click.option("--force", is_flag=True, help="Run every document even if its cache entry is valid.")
 @click.option("--check", is_flag=True,
               help="Write nothing; exit 1 naming the output files that differ from what the run would write.")
+@click.option("--fsync", is_flag=True, help="fsync every output file (survives power loss; slower).")
 @click.option("--progress", "progress_mode", type=click.Choice(["auto", "bar", "plain", "none"]), default="auto",
               show_default=True, help="Progress on stderr: a bar on a terminal, plain lines otherwise.")
 @handled
@@ -60,6 +61,7 @@ def run(
     no_cache: bool,
     force: bool,
     check: bool,
+    fsync: bool,
     progress_mode: str,
 ) -> None:
     """Run a pipeline over inputs.
@@ -99,6 +101,7 @@ def run(
         cache_dir=None if no_cache else (cache_dir or DEFAULT_CACHE_DIR),
         force=force,
         check=check,
+        fsync=fsync,
     )
     items = collect_inputs(inputs or cfg.inputs, list(include) or cfg.include, list(exclude) or cfg.exclude)
     report = run_batch(built, items, options, progress=make_progress(sys.stderr, progress_mode))
