@@ -145,27 +145,35 @@ def decide_headings(units: list[Unit], profile: Profile, body_from: int) -> None
             return True
         return False
 
+    # runs of short one-line units glued together, precomputed (linear time)
+    def short(v: Unit) -> bool:
+        return (
+            v.kind in ("paragraph", "list_item")
+            and v.first == v.last
+            and len(v.text) <= 100
+            and not v.text.endswith(":")
+        )
+
+    is_short = [short(v) for v in units]
+    left = list(range(n))
+    for i in range(body_from + 1, n):
+        if units[i].blank_before == 0 and is_short[i - 1]:
+            left[i] = left[i - 1]
+    right = list(range(n))
+    for i in range(n - 2, body_from - 1, -1):
+        if units[i].blank_after == 0 and is_short[i + 1]:
+            right[i] = right[i + 1]
+    listish = [0] * (n + 1)  # prefix counts of unmarked lines without a sentence end
+    for i, v in enumerate(units):
+        listish[i + 1] = listish[i] + (0 if v.text.endswith((".", "!", "?")) or v.marker else 1)
+
     def in_short_run(k: int) -> bool:
         """A run of short one-line units with no blank line between them."""
         u = units[k]
         s_u = _numbered_body(u.text)
-
-        def short(v: Unit) -> bool:
-            return (
-                v.kind in ("paragraph", "list_item")
-                and v.first == v.last
-                and len(v.text) <= 100
-                and not v.text.endswith(":")
-            )
-
-        a = b = k
-        while a - 1 >= body_from and units[a].blank_before == 0 and short(units[a - 1]):
-            a -= 1
-        while b + 1 < n and units[b].blank_after == 0 and short(units[b + 1]):
-            b += 1
+        a, b = left[k], right[k]
         if compact:
-            run = [v for v in units[a : b + 1] if not v.text.endswith((".", "!", "?")) and not v.marker]
-            return len(run) >= 3
+            return listish[b + 1] - listish[a] >= 3
         if b - a >= 2:
             return True
         for j in (k - 1, k + 1):
