@@ -12,7 +12,10 @@ Method. Each prose unit of one line is scored with layout cues and shape cues:
   more support), starts with a capital or a number, does not read as code.
 
 Runs of short lines without blank lines between them, and short lines that follow a paragraph
-ending with ``:``, are list items rather than headings.
+ending with ``:``, are list items rather than headings; so are three or more weak heading
+candidates in a row with no text between them. In a text with blank lines between blocks,
+one-line units glued together are list items when short, one paragraph when they are long
+prose or hard-wrapped lines (continuations in lower case), and code when they read as code.
 
 Levels come from, in this order: the numbering depth (``2.1`` -> 2); the underline character
 (in order of first use); the number of blank lines before (more blanks, higher rank); ALL CAPS
