@@ -369,3 +369,8 @@ def test_run_of_title_like_lines_without_text_is_a_list() -> None:
 def test_line_glued_under_a_paragraph_is_not_a_heading() -> None:
     text = f"Title\n\n{P1}\n\n{P2}\nShort Trailing Line\n\n{P3}\n"
     assert heads(text) == []
+
+
+def test_markdown_atx_headings_in_plain_text() -> None:
+    text = f"Title\n\n{P1}\n\n## Part One\n\n{P2}\n\n### Detail\n\n{P3}\n\n## Part Two\n\n{P1}\n"
+    assert heads(text) == [(2, "## Part One"), (3, "### Detail"), (2, "## Part Two")]

@@ -54,6 +54,7 @@ _CODE_STRONG_RE = re.compile(
     r"|[a-z][\w+.-]*:\S+$|_\W|\w+\s*=\s*\S|\w[\w.]*\.\w+\s*=)"
 )  # used with .match (anchored); ");" and " // " are checked as substrings
 _INNER_CHARS = "(=<>:|&+_-"
+_ATX_RE = re.compile(r"^(#{1,6})\s+\S")
 _NUM_HEAD_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+\S")
 _HEX_RE = re.compile(r"(?:^|\s)(?:[0-9a-f]{2}\s+){3,}[0-9a-f]{2}\b|^(?:[0-9a-fA-F]{2}\s){1,2}[0-9a-fA-F]{2}$")
 _CODE_END_RE = re.compile(r"(?:[{(\[]|\)\s*\{|=>|->|\*/)$")
@@ -375,6 +376,11 @@ class _Segmenter:
                 if nxt.indent <= ln.indent + 1 and not is_table_row(s):
                     self.unit(i, i, "heading", s, underline=uc2)
                     return i + 2
+        m = _ATX_RE.match(s)
+        if m and ln.indent < 4:
+            u = self.unit(i, i, "heading", s)
+            u.notes["atx"] = len(m.group(1))
+            return i + 1
         if is_fence(s):
             fence = s[:3]
             j = i + 1

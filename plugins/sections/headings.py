@@ -17,10 +17,11 @@ candidates in a row with no text between them. In a text with blank lines betwee
 one-line units glued together are list items when short, one paragraph when they are long
 prose or hard-wrapped lines (continuations in lower case), and code when they read as code.
 
-Levels come from, in this order: the numbering depth (``2.1`` -> 2); the underline character
-(in order of first use); the number of blank lines before (more blanks, higher rank); ALL CAPS
-vs mixed case (caps rank higher). Levels returned are 2 for top headings, 3 and 4 below
-(the title is level 1). With no cue at all, every heading is level 2.
+Levels come from, in this order: Markdown ``#`` marks when present; the numbering depth
+(``2.1`` -> 2); the underline character (in order of first use); the number of blank lines
+before (more blanks, higher rank); ALL CAPS vs mixed case (caps rank higher). Levels returned
+are 2 for top headings, 3 and 4 below (the title is level 1). With no cue at all, every heading
+is level 2.
 """
 
 from __future__ import annotations
@@ -424,7 +425,12 @@ def assign_levels(heads: list[Unit]) -> None:
             under_order[h.underline] = len(under_order)
     blanks = sorted({h.blank_before for h in heads if h.blank_before >= 1}, reverse=True)
     caps_vals = {is_caps(_numbered_body(h.text)) for h in heads}
+    atx = any("atx" in h.notes for h in heads)
     for h, d in zip(heads, depths, strict=True):
+        if atx:
+            level = h.notes.get("atx")
+            keys.append((level if isinstance(level, int) else 1,))
+            continue
         if use_num:
             if d:
                 keys.append((d,))
