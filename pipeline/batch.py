@@ -90,15 +90,15 @@ class BatchOptions:
 
 @dataclass
 class BatchReport:
-    """The run report (``--report FILE`` writes :meth:`as_dict` as JSON).
+    """The run report (``--report FILE`` writes it as JSON, see :func:`write_report`).
 
-    :ivar documents: one entry per finished document, in input order: ``id``, ``input``,
-        ``status``, ``stage``, ``plugin``, ``error``, ``timings`` (step -> seconds), ``outputs``.
+    Per-document entries are spooled to a temporary file as they arrive (memory stays flat
+    over thousands of documents); totals and per-step seconds are kept as running sums.
+
     :ivar check_problems: with ``check``: ``(path, "differs" | "missing")`` per file.
     :ivar stopped_early: ``fail_fast`` stopped the batch before every input ran.
     """
 
-    documents: list[dict[str, Any]] = field(default_factory=list)
     config_hash: str = ""
     plugins: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
@@ -107,25 +107,43 @@ class BatchReport:
     check_problems: list[tuple[str, str]] = field(default_factory=list)
     stopped_early: bool = False
     check: bool = False
+    _counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
+    _stage_sums: dict[str, float] = field(default_factory=dict)
+    _spool: IO[bytes] = field(default_factory=lambda: tempfile.SpooledTemporaryFile(max_size=1 << 20))
+    _n: int = 0
+
+    def add(self, entry: dict[str, Any]) -> None:
+        """Record one document's entry: ``id``, ``input``, ``status``, ``stage``, ``plugin``,
+        ``error``, ``timings`` (step -> seconds), ``outputs`` (file names)."""
+        self._counts[entry["status"]] = self._counts.get(entry["status"], 0) + 1
+        for k, v in entry["timings"].items():
+            self._stage_sums[k] = self._stage_sums.get(k, 0.0) + v
+        self._spool.write(json.dumps(entry, ensure_ascii=False).encode("utf-8") + b"\n")
+        self._n += 1
+
+    def iter_documents(self) -> Iterator[dict[str, Any]]:
+        """The entries in input order, read back from the spool."""
+        self._spool.flush()
+        self._spool.seek(0)
+        for line in self._spool:
+            yield json.loads(line)
+        self._spool.seek(0, os.SEEK_END)
+
+    @property
+    def documents(self) -> list[dict[str, Any]]:
+        """All entries as a list (convenient for small batches and tests)."""
+        return list(self.iter_documents())
 
     def totals(self) -> dict[str, int]:
         """Count of documents per status, plus ``documents``."""
-        counts = dict.fromkeys(STATUSES, 0)
-        for d in self.documents:
-            counts[d["status"]] = counts.get(d["status"], 0) + 1
-        counts["documents"] = len(self.documents)
-        return counts
+        return {**self._counts, "documents": self._n}
 
     def stage_seconds(self) -> dict[str, float]:
-        """Total seconds per step (``read``, each stage, ``export``) over all documents."""
-        sums: dict[str, float] = {}
-        for d in self.documents:
-            for k, v in d["timings"].items():
-                sums[k] = sums.get(k, 0.0) + v
-        return {k: round(v, 6) for k, v in sums.items()}
+        """Total seconds per step (``read``, each stage, ``export``, ``cache``) over all documents."""
+        return {k: round(v, 6) for k, v in self._stage_sums.items()}
 
-    def as_dict(self) -> dict[str, Any]:
-        """The report as plain data (what ``--report`` writes)."""
+    def header(self) -> dict[str, Any]:
+        """Everything in the report except the per-document entries."""
         out: dict[str, Any] = {
             "totals": self.totals(),
             "seconds": round(self.seconds, 3),
@@ -135,11 +153,14 @@ class BatchReport:
             "stopped_early": self.stopped_early,
             "config_hash": self.config_hash,
             "plugins": self.plugins,
-            "documents": self.documents,
         }
         if self.check:
             out["check"] = [{"path": p, "problem": what} for p, what in self.check_problems]
         return out
+
+    def as_dict(self) -> dict[str, Any]:
+        """The whole report as plain data (holds every entry in memory)."""
+        return {**self.header(), "documents": self.documents}
 
     def summary_line(self) -> str:
         """One line for stderr: ``3 documents: 2 ok, 1 failed (0.41 s)``."""
@@ -254,7 +275,8 @@ def run_batch(
         state = _CacheState(DocumentCache(options.cache_dir, options.output_dir, pkey), pkey, options.force)
     hook = built.plugins.manager.hook
     want_documents = bool(hook.document_finished.get_hookimpls())
-    origins = [i.origin for i in items] if isinstance(items, list | tuple) else []
+    listed = isinstance(items, list | tuple) and bool(hook.pipeline_started.get_hookimpls())
+    origins = [i.origin for i in items] if listed else []
     hook.pipeline_started(config=built.resolved.config.model_dump(mode="json"), inputs=origins)
     show = progress or NoProgress()
     show.start(n_items)
@@ -287,7 +309,7 @@ def run_batch(
                     log.error("%s", message if message.startswith(where) else f"{where}: {message}")
                     if state is not None and not options.check:
                         state.cache.forget(item.doc_id)
-                report.documents.append(_report_entry(item, result, names))
+                report.add(_report_entry(item, result, names))
                 document = None
                 if want_documents and result.status == "ok" and result.document_json is not None:
                     from pipeline.model import Document
@@ -303,7 +325,7 @@ def run_batch(
     finally:
         show.finish()
         report.seconds = time.perf_counter() - t0
-    if report.stopped_early and n_items is not None and len(report.documents) >= n_items:
+    if report.stopped_early and n_items is not None and report.totals()["documents"] >= n_items:
         report.stopped_early = False
     hook.pipeline_finished(summary={**report.totals(), "seconds": report.seconds})
     return report
@@ -355,13 +377,32 @@ def _report_entry(item: InputItem, result: DocumentResult, outputs: list[str]) -
 
 
 def write_report(path: str, report: BatchReport) -> None:
-    """Write the report as JSON (atomically).
+    """Write the report as JSON, atomically, streaming the entries (one per line).
+
+    The file is ``{"totals": ..., ..., "documents": [{...}, ...]}`` (:meth:`BatchReport.header`
+    plus the entries of :meth:`BatchReport.add`).
 
     :raises pipeline.outputs.OutputError: the file cannot be written.
     """
-    data = (json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    directory = os.path.dirname(os.path.abspath(path))
-    write_atomic(directory, os.path.basename(path), data)
+    target = os.path.abspath(path)
+    head = json.dumps(report.header(), indent=2, ensure_ascii=False)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp",
+                                   dir=os.path.dirname(target))
+    except OSError as err:
+        raise OutputError(f"{path}: cannot write the report: {err.strerror or err}") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(head[:-2].encode("utf-8") + b',\n  "documents": [')
+            for i, entry in enumerate(report.iter_documents()):
+                fh.write((",\n    " if i else "\n    ").encode("utf-8"))
+                fh.write(json.dumps(entry, ensure_ascii=False).encode("utf-8"))
+            fh.write(b"\n  ]\n}\n")
+        os.replace(tmp, target)
+    except OSError as err:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise OutputError(f"{path}: cannot write the report: {err.strerror or err}") from None
 
 
 def exit_code(report: BatchReport, max_failures: int | None) -> int:

@@ -141,8 +141,6 @@ class SerialExecutor(Executor):
 
 def _instrument(built: Built, buf: Any) -> None:
     """Make every reader, stage and exporter call publish ``stage\\tplugin`` into ``buf``."""
-    if buf is None:
-        return
 
     def wrap(fn: Callable[..., Any], label: str) -> Callable[..., Any]:
         data = label.encode("utf-8", "replace")[: _STAGE_BUF - 1]
@@ -179,8 +177,11 @@ def _preload_builtins() -> None:
         pass
 
 
-def _worker_main(spec: PipelineSpec, conn: Connection, buf: Any, keep_json: bool = True) -> None:
+def _worker_main(spec: PipelineSpec, conn: Connection, buf: Any, clock: Any, keep_json: bool = True) -> None:
     """Body of one pool worker: build once, then process documents sent over ``conn``.
+
+    Before each document the worker publishes ``clock = [index, start time]`` (shared memory,
+    :func:`time.monotonic`, which is system-wide on Linux) so the coordinator can time it.
 
     :param keep_json: send ``document_json`` back (only ``-o -`` and hooks need it).
     """
@@ -201,6 +202,8 @@ def _worker_main(spec: PipelineSpec, conn: Connection, buf: Any, keep_json: bool
         if msg is None:
             return
         index, item = msg
+        clock[1] = time.monotonic()
+        clock[0] = index
         result = safe_process(built, item)
         if not keep_json:
             result.document_json = None
@@ -217,22 +220,40 @@ class _Worker:
     process: BaseProcess
     conn: Connection
     buf: Any
+    clock: Any
     ready: bool = False
-    task: tuple[int, InputItem] | None = None
-    deadline: float | None = None
-    started: float = field(default_factory=time.monotonic)
+    tasks: deque[tuple[int, InputItem]] = field(default_factory=deque)
+
+    def head_started(self) -> float | None:
+        """Start time of the first task sent to this worker, ``None`` if it has not begun."""
+        if self.tasks and int(self.clock[0]) == self.tasks[0][0]:
+            return float(self.clock[1])
+        return None
 
 
 class WorkerStartError(CopydeskError):
     """A worker process could not build the pipeline (should have failed in the coordinator)."""
 
 
+# A second task is queued to a busy worker only when it pickles to less than this, so neither
+# side can block on a full socket buffer while the other is blocked sending to it.
+_PREFETCH_MAX_BYTES = 32 * 1024
+_DEPTH = 2  # tasks in a worker's pipe: the one it runs and the next
+_UNSTARTED_POLL = 0.2  # seconds between deadline checks while a worker has not begun a task
+
+
 class ProcessPoolExecutor(Executor):
     """A pool of worker processes with per-document deadlines enforced by ``SIGKILL``.
+
+    Each worker has at most two documents in its pipe (the one it runs and the next, when the
+    next is small), so it never waits for the coordinator between documents. A document's
+    deadline counts from the moment its worker starts it; a document queued behind a killed or
+    crashed worker's current one is sent to another worker.
 
     :param spec: how workers rebuild the pipeline.
     :param workers: number of worker processes (>= 1).
     :param timeout: seconds one document may run before its worker is killed; ``None``: no limit.
+        Enforced within about 0.2 s of the deadline.
     :param window: tasks pulled ahead of the next result to yield (default ``4 * workers``).
     :param start_method: a :mod:`multiprocessing` start method.
     :param keep_json: return each result's ``document_json`` (set ``False`` when writing files).
@@ -245,7 +266,7 @@ class ProcessPoolExecutor(Executor):
         self.keep_json = keep_json
         self.workers = max(1, workers)
         self.timeout = timeout
-        self.window = max(window or 4 * self.workers, self.workers)
+        self.window = max(window or 4 * self.workers, _DEPTH * self.workers)
         import multiprocessing
 
         self.ctx: Any = multiprocessing.get_context(start_method)
@@ -257,16 +278,16 @@ class ProcessPoolExecutor(Executor):
     def _start(self) -> _Worker:
         parent, child = self.ctx.Pipe(duplex=True)
         buf = self.ctx.Array("c", _STAGE_BUF, lock=False)
-        proc = self.ctx.Process(target=_worker_main, args=(self.spec, child, buf, self.keep_json), daemon=True,
-                                name="copydesk-worker")
+        clock = self.ctx.Array("d", 2, lock=False)
+        clock[0] = -1.0
+        proc = self.ctx.Process(target=_worker_main, args=(self.spec, child, buf, clock, self.keep_json),
+                                daemon=True, name="copydesk-worker")
         proc.start()
         child.close()
-        return _Worker(proc, parent, buf)
+        return _Worker(proc, parent, buf, clock)
 
     @staticmethod
     def _running_step(w: _Worker) -> tuple[str | None, str | None]:
-        if w.buf is None:
-            return None, None
         raw = bytes(w.buf.value).decode("utf-8", "replace")
         if not raw:
             return None, None
@@ -280,6 +301,25 @@ class ProcessPoolExecutor(Executor):
         w.process.join(5)
         with contextlib.suppress(Exception):
             w.conn.close()
+
+    def _dispatch(self, pool: list[_Worker], queue: deque[tuple[int, InputItem]]) -> None:
+        """Send queued tasks: first one to every idle worker, then one more to busy ones."""
+        from multiprocessing.reduction import ForkingPickler
+
+        for depth in range(1, _DEPTH + 1):
+            for w in pool:
+                if not queue:
+                    return
+                if not w.ready or len(w.tasks) >= depth:
+                    continue
+                data = bytes(ForkingPickler.dumps(queue[0]))
+                if w.tasks and len(data) > _PREFETCH_MAX_BYTES:
+                    continue
+                w.tasks.append(queue.popleft())
+                try:
+                    w.conn.send_bytes(data)
+                except (BrokenPipeError, OSError):
+                    pass  # noticed as a dead worker by _wait
 
     def map(self, tasks: Iterable[Task]) -> Generator[Outcome, None, None]:
         source = iter(tasks)
@@ -308,21 +348,13 @@ class ProcessPoolExecutor(Executor):
                     yield outcome
                 if exhausted and next_out == pulled:
                     return
-                if next_out in done or (not exhausted and pulled - next_out < self.window):
+                if not exhausted and pulled - next_out < self.window:
                     continue
-                busy = sum(1 for w in pool if w.task is not None)
+                busy = sum(1 for w in pool if w.tasks)
                 while len(pool) < self.workers and len(pool) < busy + len(queue):
                     pool.append(self._start())
-                for w in pool:
-                    if w.ready and w.task is None and queue:
-                        task = queue.popleft()
-                        w.task = task
-                        w.deadline = time.monotonic() + self.timeout if self.timeout else None
-                        try:
-                            w.conn.send(task)
-                        except (BrokenPipeError, OSError):
-                            pass  # noticed as a dead worker below
-                self._wait(pool, done)
+                self._dispatch(pool, queue)
+                self._wait(pool, done, queue)
         finally:
             for w in pool:
                 with contextlib.suppress(Exception):
@@ -335,54 +367,68 @@ class ProcessPoolExecutor(Executor):
                     with contextlib.suppress(Exception):
                         w.conn.close()
 
-    def _wait(self, pool: list[_Worker], done: dict[int, Outcome]) -> None:
-        """Wait for one event (a result, a dead worker, a deadline) and record its outcome."""
-        deadlines = [w.deadline for w in pool if w.deadline is not None]
-        wait_for = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+    def _wait_time(self, pool: list[_Worker]) -> float | None:
+        if not self.timeout:
+            return None
+        waits: list[float] = []
+        now = time.monotonic()
+        for w in pool:
+            if w.tasks:
+                started = w.head_started()
+                waits.append(_UNSTARTED_POLL if started is None else max(0.0, started + self.timeout - now))
+        return min(waits) if waits else None
+
+    def _wait(self, pool: list[_Worker], done: dict[int, Outcome], queue: deque[tuple[int, InputItem]]) -> None:
+        """Wait for events (results, dead workers, deadlines) and record their outcomes."""
+        from multiprocessing.connection import wait
+
         by_conn = {id(w.conn): w for w in pool}
         by_sentinel = {w.process.sentinel: w for w in pool}
         objects: list[Any] = [w.conn for w in pool] + list(by_sentinel)
-        from multiprocessing.connection import wait
-
-        ready = wait(objects, wait_for)
-        dead: list[_Worker] = []
+        ready = wait(objects, self._wait_time(pool))
+        dead: dict[int, _Worker] = {}
         for obj in ready:
             w = by_sentinel[obj] if isinstance(obj, int) else by_conn[id(obj)]
-            if w in dead:
+            if id(w) in dead:
                 continue
             try:
                 while w.conn.poll():
                     self._receive(w, w.conn.recv(), done)
             except (EOFError, OSError):
-                dead.append(w)
+                dead[id(w)] = w
                 continue
             if isinstance(obj, int) or not w.process.is_alive():
-                dead.append(w)
-        now = time.monotonic()
-        for w in pool:
-            if w not in dead and w.task is not None and w.deadline is not None and now >= w.deadline:
-                stage, plugin = self._running_step(w)
+                dead[id(w)] = w
+        timed_out: set[int] = set()
+        if self.timeout:
+            now = time.monotonic()
+            for w in pool:
+                started = w.head_started()
+                if id(w) not in dead and started is not None and now >= started + self.timeout:
+                    stage, plugin = self._running_step(w)
+                    self._kill(w)
+                    index, item = w.tasks.popleft()
+                    where = f" in {stage}" + (f" ({plugin})" if plugin else "") if stage else ""
+                    done[index] = (item, internal_failure(
+                        item, f"timed out after {self.timeout:g} s{where}; worker process killed",
+                        status="timeout", stage=stage, plugin=plugin))
+                    dead[id(w)] = w
+                    timed_out.add(id(w))
+        for w in dead.values():
+            if not w.ready:
                 self._kill(w)
-                index, item = w.task
-                where = f" in {stage}" + (f" ({plugin})" if plugin else "") if stage else ""
-                done[index] = (item, internal_failure(
-                    item, f"timed out after {self.timeout:g} s{where}; worker process killed",
-                    status="timeout", stage=stage, plugin=plugin))
-                w.task = None
-                dead.append(w)
-        for w in dead:
-            if w.task is not None:
+                raise WorkerStartError("a worker process exited before building the pipeline")
+            if w.tasks and id(w) not in timed_out:
+                # the document it was running (or about to run) fails; the rest go to other workers
                 stage, plugin = self._running_step(w)
                 w.process.join(1)
                 code = w.process.exitcode
-                index, item = w.task
+                index, item = w.tasks.popleft()
                 where = f" in {stage}" + (f" ({plugin})" if plugin else "") if stage else ""
                 done[index] = (item, internal_failure(
                     item, f"worker process died{where} (exit code {code})", stage=stage, plugin=plugin))
-                w.task = None
-            elif not w.ready:
-                self._kill(w)
-                raise WorkerStartError("a worker process exited before building the pipeline")
+            queue.extendleft(reversed(w.tasks))  # not started: another worker runs them
+            w.tasks.clear()
             self._kill(w)
             pool.remove(w)
 
@@ -393,10 +439,9 @@ class ProcessPoolExecutor(Executor):
         elif tag == "error":
             raise WorkerStartError(f"a worker could not build the pipeline: {payload}")
         else:
-            assert w.task is not None and w.task[0] == tag
-            done[tag] = (w.task[1], payload)
-            w.task = None
-            w.deadline = None
+            index, item = w.tasks.popleft()
+            assert index == tag, (index, tag)
+            done[index] = (item, payload)
 
 
 # --------------------------------------------------------------------------- dask

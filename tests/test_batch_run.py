@@ -116,7 +116,7 @@ def test_two_workers_write_byte_identical_outputs_to_one_worker(tmp_path: Path) 
     for root in (one, two):
         make_project(root, GOOD)
     r1 = cli(one, "--workers", "1", "--no-cache", "--report", "report.json")
-    r2 = cli(two, "--workers", "2", "--no-cache", "--report", "report.json")
+    r2 = cli(two, "--workers", "2", "--no-cache", "--fsync", "--report", "report.json")
     assert r1.returncode == 0 and r2.returncode == 0, (r1.stderr, r2.stderr)
     assert report(one)["executor"] == "serial"
     assert report(two)["executor"] == "processpool" and report(two)["workers"] == 2
