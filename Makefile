@@ -36,7 +36,7 @@ test: $(TSTAMP) lint typecheck
 	$(BIN)/python -m pytest
 
 bench: $(TSTAMP)
-	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python benchmarks/bench_batch.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
