@@ -379,3 +379,30 @@ def test_rich_bar_on_a_terminal() -> None:
     bar.advance("a", "ok")
     bar.advance("b", "ok")
     bar.finish()
+
+
+def test_editing_a_plugin_module_invalidates_the_cache(tmp_path: Path) -> None:
+    plugin = tmp_path / "edited_plugin.py"
+    source = (
+        "from pipeline import Document, Stage, hookimpl\n\n\n"
+        "class Tag(Stage):\n"
+        "    name = 'tag'\n\n"
+        "    def process(self, doc: Document) -> Document:\n"
+        "        return doc.model_copy(update={'metadata': {'tag': VALUE}})\n\n\n"
+        "@hookimpl\n"
+        "def register_stages(register):\n"
+        "    register(Tag)\n"
+    )
+    plugin.write_text("VALUE = 1\n" + source, encoding="utf-8")
+    config = CONFIG.replace("test_batch_plugin", "edited_plugin").replace(
+        "  - name: mark\n  - name: faulty\n", "  - name: tag\n")
+    make_project(tmp_path, {"a.txt": "text\n"}, config)
+    env = {"PYTHONPATH": str(tmp_path) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+           "PYTHONDONTWRITEBYTECODE": "1"}  # an edit within the same second must not load a stale .pyc
+    assert cli(tmp_path, env=env).returncode == 0
+    cli(tmp_path, "--report", "report.json", env=env)
+    assert statuses(report(tmp_path)) == {"a": "skipped-cached"}
+    plugin.write_text("VALUE = 2\n" + source, encoding="utf-8")  # same version string, new code
+    cli(tmp_path, "--report", "report.json", env=env)
+    assert statuses(report(tmp_path)) == {"a": "ok"}
+    assert json.loads(outputs(tmp_path)["a.json"])["metadata"]["tag"] == 2
