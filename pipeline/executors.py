@@ -506,11 +506,13 @@ class DaskExecutor(Executor):
             distributed: Any = importlib.import_module("distributed")
         except ImportError:
             raise ConfigError("the dask executor needs the optional extra: pip install 'copydesk[dask]'") from None
+        if log.getEffectiveLevel() > logging.INFO:
+            logging.getLogger("distributed").setLevel(logging.WARNING)  # its INFO lines are noise here
         try:
             if self.scheduler:
-                return distributed.Client(self.scheduler, timeout="20s", set_as_default=False)
+                return distributed.Client(self.scheduler, timeout="10s", set_as_default=False)
             cluster = distributed.LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                                               dashboard_address=None)
+                                               dashboard_address=None, silence_logs=logging.WARNING)
             return distributed.Client(cluster, set_as_default=False)
         except (OSError, TimeoutError) as err:
             raise ConfigError(f"cannot connect to the Dask scheduler {self.scheduler}: {err}") from None
