@@ -208,12 +208,25 @@ class _CacheState:
     cached_outputs: dict[str, list[str]] = field(default_factory=dict)
 
 
-def _tasks(items: Iterable[InputItem], state: _CacheState | None) -> Iterator[Task]:
+def _too_large(built: Built, item: InputItem) -> bool:
+    """Whether ``item``'s file is above its reader's ``max_bytes`` (the runner then refuses it;
+    it must not be read into memory here first)."""
+    if item.path is None or item.raw is not None:
+        return False
+    try:
+        reader = built.pipeline.readers[built.pipeline.reader_name(item)]
+        max_bytes = getattr(reader.settings, "max_bytes", None)
+        return isinstance(max_bytes, int) and os.stat(item.path).st_size > max_bytes
+    except (CopydeskError, OSError, KeyError):
+        return False
+
+
+def _tasks(built: Built, items: Iterable[InputItem], state: _CacheState | None) -> Iterator[Task]:
     """Pair each item with a known result (cache hit) or ``None`` (to run), lazily."""
     from pipeline.cache import item_key
 
     for item in items:
-        if state is None:
+        if state is None or _too_large(built, item):
             yield item, None
             continue
         t0 = time.perf_counter()
@@ -284,7 +297,7 @@ def run_batch(
     failures = 0
     write = write_atomic if options.fsync else write_output
     try:
-        with contextlib.closing(exe.map(_tasks(items, state))) as outcomes:
+        with contextlib.closing(exe.map(_tasks(built, items, state))) as outcomes:
             for item, result in outcomes:
                 key = state.keys.pop(item.doc_id, None) if state else None
                 names = sorted(result.outputs)

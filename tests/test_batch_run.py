@@ -406,3 +406,12 @@ def test_editing_a_plugin_module_invalidates_the_cache(tmp_path: Path) -> None:
     cli(tmp_path, "--report", "report.json", env=env)
     assert statuses(report(tmp_path)) == {"a": "ok"}
     assert json.loads(outputs(tmp_path)["a.json"])["metadata"]["tag"] == 2
+
+
+def test_input_above_max_bytes_fails_alone(tmp_path: Path) -> None:
+    make_project(tmp_path, {"big.txt": "x" * 200 + "\n", "small.txt": "tiny\n"})
+    res = cli(tmp_path, "--set", "readers.text.max_bytes=50", "--report", "report.json")
+    assert res.returncode == 1
+    rep = report(tmp_path)
+    assert statuses(rep) == {"big": "failed", "small": "ok"}
+    assert "max_bytes" in rep["documents"][0]["error"]
