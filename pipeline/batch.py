@@ -13,8 +13,9 @@ Data flow (streaming; memory does not grow with the number of documents)::
   intact (``skipped-cached``), and sends the others **with the bytes it hashed** to the
   executor (:mod:`pipeline.executors`: this process, a process pool with killing timeouts, or
   Dask), which returns results in input order.
-* Outputs are written by this process, one document at a time, each file atomically
-  (:func:`write_output`: temporary name, then rename); the cache entry is written after the files. A run
+* Each output file is written atomically (:func:`write_output`: temporary name, then rename),
+  by the process pool's workers in parallel (they return only names and hashes) or else by
+  this process; the cache entry is written by this process after the files exist. A run
   killed at any moment leaves every output complete or absent, and a re-run redoes only the
   documents without a valid entry.
 * ``-o -`` writes each document as one JSON line to standard output, in input order (no
@@ -183,7 +184,7 @@ def serial_results(built: Built, items: Iterable[InputItem]) -> Iterator[tuple[I
 def make_executor(built: Built, options: BatchOptions, n_items: int | None) -> Executor:
     """The executor ``options`` ask for (see :class:`BatchOptions` for when it is this process)."""
     keep_json = options.output_dir == "-" or bool(built.plugins.manager.hook.document_finished.get_hookimpls())
-    from pipeline.executors import DaskExecutor, ProcessPoolExecutor, SerialExecutor, default_workers
+    from pipeline.executors import DaskExecutor, OutputWriter, ProcessPoolExecutor, SerialExecutor, default_workers
 
     workers = options.workers or default_workers()
     if options.spec is not None and options.executor == "dask":
@@ -196,7 +197,10 @@ def make_executor(built: Built, options: BatchOptions, n_items: int | None) -> E
     assert options.spec is not None
     if n_items is not None:
         workers = max(1, min(workers, n_items))
-    return ProcessPoolExecutor(options.spec, workers, options.timeout, keep_json=keep_json)
+    writer = None
+    if options.output_dir != "-" and not options.check:
+        writer = OutputWriter(options.output_dir, options.fsync)
+    return ProcessPoolExecutor(options.spec, workers, options.timeout, keep_json=keep_json, writer=writer)
 
 
 @dataclass
@@ -263,6 +267,7 @@ def run_batch(
     :raises pipeline.outputs.OutputError: the output directory cannot be written.
     :raises pipeline.errors.ConfigError: ``check`` with ``-o -``; the Dask extra is missing.
     """
+    from pipeline.executors import WrittenResult
     from pipeline.progress import NoProgress
 
     to_stdout = options.output_dir == "-"
@@ -302,7 +307,13 @@ def run_batch(
                 key = state.keys.pop(item.doc_id, None) if state else None
                 names = sorted(result.outputs)
                 if result.status == "ok":
-                    if to_stdout:
+                    if isinstance(result, WrittenResult):  # a pool worker wrote the files
+                        if result.write_error:
+                            raise OutputError(result.write_error)
+                        names = sorted(result.written)
+                        if state is not None and key is not None:
+                            state.cache.store_digests(key, item.doc_id, result.written)
+                    elif to_stdout:
                         assert result.document_json is not None
                         stream.write(result.document_json + b"\n")
                         stream.flush()

@@ -206,7 +206,11 @@ class DocumentCache:
 
         Failures to write the cache are logged, never raised: the cache is an optimisation.
         """
-        entry = {"key": key, "outputs": {n: hashlib.sha256(d).hexdigest() for n, d in sorted(outputs.items())}}
+        self.store_digests(key, doc_id, {n: hashlib.sha256(d).hexdigest() for n, d in outputs.items()})
+
+    def store_digests(self, key: str, doc_id: str, digests: dict[str, str]) -> None:
+        """As :meth:`store`, given ``{file name: sha256 hex digest}`` of the written outputs."""
+        entry = {"key": key, "outputs": dict(sorted(digests.items()))}
         data = json.dumps(entry, sort_keys=True).encode("utf-8")
         try:
             if not self._made:

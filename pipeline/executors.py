@@ -94,6 +94,53 @@ class PipelineSpec:
         return build(self.config_path, list(self.overrides))
 
 
+@dataclass(frozen=True)
+class OutputWriter:
+    """Writes a document's outputs where it was processed (in pool workers, in parallel).
+
+    :ivar out_dir: the output directory (already created by the batch).
+    :ivar fsync: fsync each file (see :func:`pipeline.batch.write_output`).
+    """
+
+    out_dir: str
+    fsync: bool = False
+
+    def write(self, result: DocumentResult) -> WrittenResult:
+        """Write ``result.outputs`` atomically; return the result without the bytes.
+
+        Never raises: a write failure is returned as :attr:`WrittenResult.write_error`.
+        """
+        import hashlib
+
+        from pipeline.batch import write_output
+        from pipeline.outputs import write_atomic
+
+        write = write_atomic if self.fsync else write_output
+        written: dict[str, str] = {}
+        error = None
+        try:
+            for name, data in sorted(result.outputs.items()):
+                write(self.out_dir, name, data)
+                written[name] = hashlib.sha256(data).hexdigest()
+        except CopydeskError as err:
+            error = str(err)
+        fields = {f.name: getattr(result, f.name) for f in dataclasses.fields(DocumentResult)}
+        fields["outputs"] = {}
+        return WrittenResult(**fields, written=written, write_error=error)
+
+
+@dataclass
+class WrittenResult(DocumentResult):
+    """A result whose outputs a worker already wrote.
+
+    :ivar written: output file name -> sha256 hex digest of the bytes written.
+    :ivar write_error: why writing failed (the batch then stops as for an unwritable directory).
+    """
+
+    written: dict[str, str] = field(default_factory=dict)
+    write_error: str | None = None
+
+
 class Executor(ABC):
     """Runs tasks and yields their results in task order (see the module docstring)."""
 
@@ -177,13 +224,16 @@ def _preload_builtins() -> None:
         pass
 
 
-def _worker_main(spec: PipelineSpec, conn: Connection, buf: Any, clock: Any, keep_json: bool = True) -> None:
+def _worker_main(spec: PipelineSpec, conn: Connection, buf: Any, clock: Any, keep_json: bool = True,
+                 writer: OutputWriter | None = None) -> None:
     """Body of one pool worker: build once, then process documents sent over ``conn``.
 
     Before each document the worker publishes ``clock = [index, start time]`` (shared memory,
     :func:`time.monotonic`, which is system-wide on Linux) so the coordinator can time it.
 
     :param keep_json: send ``document_json`` back (only ``-o -`` and hooks need it).
+    :param writer: write each successful document's outputs here and send back only their
+        names and hashes (:class:`WrittenResult`).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
@@ -207,8 +257,10 @@ def _worker_main(spec: PipelineSpec, conn: Connection, buf: Any, clock: Any, kee
         result = safe_process(built, item)
         if not keep_json:
             result.document_json = None
-        if buf is not None:
-            buf.value = b""
+        if writer is not None and result.status == "ok":
+            buf.value = b"write\t"
+            result = writer.write(result)
+        buf.value = b""
         try:
             conn.send((index, result))
         except (BrokenPipeError, OSError):
@@ -257,13 +309,17 @@ class ProcessPoolExecutor(Executor):
     :param window: tasks pulled ahead of the next result to yield (default ``4 * workers``).
     :param start_method: a :mod:`multiprocessing` start method.
     :param keep_json: return each result's ``document_json`` (set ``False`` when writing files).
+    :param writer: workers write successful documents' outputs themselves (in parallel) and
+        return :class:`WrittenResult` without the bytes.
     :raises WorkerStartError: from :meth:`map`, when a worker cannot build the pipeline.
     """
 
     def __init__(self, spec: PipelineSpec, workers: int, timeout: float | None = None,
-                 window: int | None = None, start_method: str = START_METHOD, keep_json: bool = True) -> None:
+                 window: int | None = None, start_method: str = START_METHOD, keep_json: bool = True,
+                 writer: OutputWriter | None = None) -> None:
         self.spec = spec
         self.keep_json = keep_json
+        self.writer = writer
         self.workers = max(1, workers)
         self.timeout = timeout
         self.window = max(window or 4 * self.workers, _DEPTH * self.workers)
@@ -280,7 +336,7 @@ class ProcessPoolExecutor(Executor):
         buf = self.ctx.Array("c", _STAGE_BUF, lock=False)
         clock = self.ctx.Array("d", 2, lock=False)
         clock[0] = -1.0
-        proc = self.ctx.Process(target=_worker_main, args=(self.spec, child, buf, clock, self.keep_json),
+        proc = self.ctx.Process(target=_worker_main, args=(self.spec, child, buf, clock, self.keep_json, self.writer),
                                 daemon=True, name="copydesk-worker")
         proc.start()
         child.close()

@@ -221,20 +221,20 @@ def test_sigkill_mid_batch_leaves_complete_outputs_and_the_rerun_finishes(tmp_pa
     proc.stdout.close()
     proc.stderr.close()
     partial = outputs(tmp_path)
-    assert sorted(partial) == ["d0.json", "d1.json", "d2.json"]
+    assert {"d0.json", "d1.json", "d2.json"} <= set(partial) and "d3.json" not in partial
     (tmp_path / "in/d3.txt").write_text("Document 3.\n", encoding="utf-8")
     res = cli(tmp_path, "--workers", "2", "--report", "report.json")
     assert res.returncode == 0, res.stderr
     st = statuses(report(tmp_path))
-    assert st == {"d0": "skipped-cached", "d1": "skipped-cached", "d2": "skipped-cached",
-                  "d3": "ok", "d4": "ok", "d5": "ok"}
+    assert [st[f"d{i}"] for i in range(3)] == ["skipped-cached"] * 3 and st["d3"] == "ok"
+    assert set(st.values()) <= {"ok", "skipped-cached"}
     final = outputs(tmp_path)
-    for name, data in partial.items():
-        assert final[name] == data
     fresh = tmp_path / "fresh"
     make_project(fresh, {**docs, "d3.txt": "Document 3.\n"})
     assert cli(fresh, "--no-cache").returncode == 0
     assert outputs(fresh) == final  # everything complete and correct
+    for name, data in partial.items():
+        assert final[name] == data  # what the killed run left was already complete and correct
 
 
 def test_unwritable_output_dir_is_a_one_line_error(tmp_path: Path) -> None:
