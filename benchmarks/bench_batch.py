@@ -74,18 +74,24 @@ def make_corpus(directory: Path, n: int, texts: list[tuple[str, str, str]]) -> i
 
 
 def pipeline_config(tmp: Path) -> tuple[str | None, str]:
-    """The default pipeline when it resolves, else a config of the built-in stages that exist."""
+    """The default pipeline when it resolves and runs, else a config of the built-in stages that work."""
     sys.path.insert(0, str(ROOT))
     from pipeline.build import build
     from pipeline.errors import CopydeskError
+    from pipeline.inputs import InputItem
 
     try:
         built = build(None)
+        probe = built.pipeline.process(InputItem("probe", None, raw=b"Title\n\nA first paragraph of text.\n"))
+        if probe.status != "ok":
+            raise CopydeskError(f"it fails on a probe document: {probe.error}")
         return None, "default pipeline: " + " -> ".join(s.name for s in built.resolved.stages)
     except CopydeskError as err:
         from pipeline.plugins import make_plugin_manager
 
         stages = [s for s in ("sections", "themes") if s in make_plugin_manager().registry.stages]
+        if "fails on a probe" in str(err):
+            stages = [s for s in stages if s != "themes"]
         path = tmp / "fallback.yaml"
         lines = ["stages:", *[f"  - name: {s}" for s in stages], "exporters:", "  - name: json", "  - name: markdown"]
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")

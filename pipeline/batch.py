@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 STATUSES = ("ok", "failed", "timeout", "skipped-cached")
+MAX_LOGGED_FAILURES = 50  # error lines on stderr per batch; the report holds them all
 
 
 @dataclass
@@ -328,9 +329,10 @@ def run_batch(
                     names = state.cached_outputs.pop(item.doc_id, []) if state else []
                 else:
                     failures += 1
-                    where = item.origin or item.doc_id
-                    message = result.error or result.status
-                    log.error("%s", message if message.startswith(where) else f"{where}: {message}")
+                    if failures <= MAX_LOGGED_FAILURES:
+                        where = item.origin or item.doc_id
+                        message = result.error or result.status
+                        log.error("%s", message if message.startswith(where) else f"{where}: {message}")
                     if state is not None and not options.check:
                         state.cache.forget(item.doc_id)
                 report.add(_report_entry(item, result, names))
@@ -349,6 +351,9 @@ def run_batch(
     finally:
         show.finish()
         report.seconds = time.perf_counter() - t0
+        if failures > MAX_LOGGED_FAILURES:
+            log.error("... and %d more failed documents (every failure is in the --report file)",
+                      failures - MAX_LOGGED_FAILURES)
     if report.stopped_early and n_items is not None and report.totals()["documents"] >= n_items:
         report.stopped_early = False
     hook.pipeline_finished(summary={**report.totals(), "seconds": report.seconds})
