@@ -14,19 +14,22 @@ Timeout design (:class:`ProcessPoolExecutor`)
 ---------------------------------------------
 
 Timeouts are enforced by killing, never cooperatively. The pool is a set of long-lived worker
-processes, each connected to the coordinator by its own pipe and given **one document at a
-time**. When a worker is handed a document the coordinator records a deadline
-(``now + timeout``); it waits on all pipes and process sentinels with
-:func:`multiprocessing.connection.wait` up to the nearest deadline. A worker past its deadline
-gets ``SIGKILL``; its document is reported with status ``timeout`` (naming the stage that was
-running, which each worker publishes in a small shared-memory buffer before every reader,
-stage and exporter call) and a fresh worker is started in its place. A worker that dies on its
-own (a segfault, ``os._exit``) fails only its current document the same way (status
-``failed``). Workers ignore ``SIGINT`` and exit when their pipe closes, so a coordinator killed
-with ``SIGKILL`` leaves no worker behind for long.
+processes, each connected to the coordinator by its own pipe and holding at most two documents:
+the one it runs and the next (so it never idles waiting for the coordinator). Before each
+document a worker publishes ``[document index, start time]`` in a small shared-memory array,
+and ``stage\tplugin`` before every reader, stage, exporter and write call. The coordinator
+waits on all pipes and process sentinels with :func:`multiprocessing.connection.wait` up to
+the nearest deadline (``start + timeout``). A worker past its deadline gets ``SIGKILL``; its
+document is reported with status ``timeout``, naming the stage that was running; the document
+queued behind it goes to another worker and a fresh worker is started. A worker that dies on
+its own (a segfault, ``os._exit``) fails only its current document the same way (status
+``failed``).
 
-Processes are started with the ``forkserver`` method (``pipeline.build`` preloaded in the
-server), which is safe with threads in the coordinator and makes a restart after a timeout cheap.
+Workers are started with the ``spawn`` method as direct children of the coordinator (safe
+with threads in the coordinator) and ask the kernel to ``SIGKILL`` them when the coordinator
+dies (``PR_SET_PDEATHSIG``), so a coordinator killed mid-batch leaves no worker behind, even
+one stuck in an endless stage. They ignore ``SIGINT``: Ctrl-C reaches the coordinator, which
+stops them.
 
 With :class:`DaskExecutor` a timed-out task is cancelled and the Dask worker that was running
 it is restarted (its process is killed by the nanny); the deadline counts from submission,
@@ -41,7 +44,6 @@ import importlib
 import logging
 import os
 import signal
-import sys
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -65,8 +67,8 @@ log = logging.getLogger(__name__)
 Task = tuple["InputItem", DocumentResult | None]
 Outcome = tuple["InputItem", DocumentResult]
 
-START_METHOD = "forkserver"
-_PRELOAD_ENV = "COPYDESK_FORKSERVER_PRELOAD"
+START_METHOD = "spawn"
+_PR_SET_PDEATHSIG = 1
 _STAGE_BUF = 256  # bytes of shared memory holding "stage\tplugin" of the running step
 
 
@@ -209,23 +211,36 @@ def _instrument(built: Built, buf: Any) -> None:
         setattr(exporter, "render", wrap(exporter.render, label))  # noqa: B010
 
 
-def _preload_builtins() -> None:
-    """Import the built-in plugin modules (in the fork server, so every worker starts with them).
+def _die_with_coordinator(coordinator: int) -> None:
+    """Make the kernel SIGKILL this worker when the coordinator dies, even mid-document.
 
-    Any error is ignored here: the worker reports it when it builds the pipeline.
+    Uses ``prctl(PR_SET_PDEATHSIG, SIGKILL)`` on Linux (the worker is a direct child of the
+    coordinator). Elsewhere a daemon thread polls the coordinator's pid once a second, which
+    covers every hang except C code holding the GIL.
     """
     try:
-        from pipeline.plugins import BUILTINS
+        import ctypes
 
-        for module in BUILTINS:
-            with contextlib.suppress(Exception):
-                importlib.import_module(module)
-    except Exception:  # noqa: BLE001, S110 - best effort only
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl failed")
+        if os.getppid() != coordinator:  # it died before prctl took effect
+            os._exit(1)
+        return
+    except (OSError, AttributeError):
         pass
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != coordinator:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="copydesk-lifeline", daemon=True).start()
 
 
 def _worker_main(spec: PipelineSpec, conn: Connection, buf: Any, clock: Any, keep_json: bool = True,
-                 writer: OutputWriter | None = None) -> None:
+                 writer: OutputWriter | None = None, coordinator: int | None = None) -> None:
     """Body of one pool worker: build once, then process documents sent over ``conn``.
 
     Before each document the worker publishes ``clock = [index, start time]`` (shared memory,
@@ -234,8 +249,11 @@ def _worker_main(spec: PipelineSpec, conn: Connection, buf: Any, clock: Any, kee
     :param keep_json: send ``document_json`` back (only ``-o -`` and hooks need it).
     :param writer: write each successful document's outputs here and send back only their
         names and hashes (:class:`WrittenResult`).
+    :param coordinator: the coordinator's pid; the worker dies with it.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if coordinator is not None:
+        _die_with_coordinator(coordinator)
     try:
         built = spec.build()
         _instrument(built, buf)
@@ -326,18 +344,14 @@ class ProcessPoolExecutor(Executor):
         import multiprocessing
 
         self.ctx: Any = multiprocessing.get_context(start_method)
-        if start_method == "forkserver":
-            # The fork server imports these once; every worker forked from it starts with them.
-            os.environ[_PRELOAD_ENV] = "1"
-            self.ctx.set_forkserver_preload(["pipeline.build", "pipeline.executors"])
 
     def _start(self) -> _Worker:
         parent, child = self.ctx.Pipe(duplex=True)
         buf = self.ctx.Array("c", _STAGE_BUF, lock=False)
         clock = self.ctx.Array("d", 2, lock=False)
         clock[0] = -1.0
-        proc = self.ctx.Process(target=_worker_main, args=(self.spec, child, buf, clock, self.keep_json, self.writer),
-                                daemon=True, name="copydesk-worker")
+        args = (self.spec, child, buf, clock, self.keep_json, self.writer, os.getpid())
+        proc = self.ctx.Process(target=_worker_main, args=args, daemon=True, name="copydesk-worker")
         proc.start()
         child.close()
         return _Worker(proc, parent, buf, clock)
@@ -655,18 +669,6 @@ class DaskExecutor(Executor):
                 client.restart_workers(holders, timeout=30)
             except Exception as err:  # noqa: BLE001 - the document is already reported as timed out
                 log.warning("could not restart Dask worker(s) %s: %s", holders, err)
-
-
-def _in_fork_server() -> bool:
-    if os.environ.get(_PRELOAD_ENV) != "1" or "multiprocessing.forkserver" not in sys.modules:
-        return False
-    import multiprocessing
-
-    return multiprocessing.parent_process() is None
-
-
-if _in_fork_server():
-    _preload_builtins()  # the fork server imports this module (see ProcessPoolExecutor)
 
 
 def default_workers() -> int:

@@ -211,7 +211,8 @@ def test_sigkill_mid_batch_leaves_complete_outputs_and_the_rerun_finishes(tmp_pa
     docs = {f"d{i}.txt": f"Document {i}.\n" for i in range(6)}
     docs["d3.txt"] = "HANG\n"
     make_project(tmp_path, docs)
-    proc = cli(tmp_path, "--workers", "2", wait=False)
+    token = f"sigkill-{os.getpid()}-{time.monotonic_ns()}"
+    proc = cli(tmp_path, "--workers", "2", wait=False, env={"BATCH_TEST_TOKEN": token})
     deadline = time.monotonic() + 60
     while len(outputs(tmp_path)) < 3 and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -220,6 +221,10 @@ def test_sigkill_mid_batch_leaves_complete_outputs_and_the_rerun_finishes(tmp_pa
     proc.wait(10)
     proc.stdout.close()
     proc.stderr.close()
+    gone = time.monotonic() + 10
+    while processes_with(token) and time.monotonic() < gone:
+        time.sleep(0.1)
+    assert processes_with(token) == [], "workers outlived the killed coordinator"
     partial = outputs(tmp_path)
     assert {"d0.json", "d1.json", "d2.json"} <= set(partial) and "d3.json" not in partial
     (tmp_path / "in/d3.txt").write_text("Document 3.\n", encoding="utf-8")
@@ -235,6 +240,22 @@ def test_sigkill_mid_batch_leaves_complete_outputs_and_the_rerun_finishes(tmp_pa
     assert outputs(fresh) == final  # everything complete and correct
     for name, data in partial.items():
         assert final[name] == data  # what the killed run left was already complete and correct
+
+
+def processes_with(token: str) -> list[int]:
+    """Pids of live processes whose environment holds ``BATCH_TEST_TOKEN=token``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            env = (entry / "environ").read_bytes()
+            state = (entry / "stat").read_text().split(") ")[-1][:1]
+        except OSError:
+            continue
+        if f"BATCH_TEST_TOKEN={token}".encode() in env.split(b"\0") and state != "Z":
+            found.append(int(entry.name))
+    return found
 
 
 def test_unwritable_output_dir_is_a_one_line_error(tmp_path: Path) -> None:
