@@ -97,7 +97,9 @@ class BatchReport:
     Per-document entries are spooled to a temporary file as they arrive (memory stays flat
     over thousands of documents); totals and per-step seconds are kept as running sums.
 
-    :ivar check_problems: with ``check``: ``(path, "differs" | "missing")`` per file.
+    :ivar check_problems: with ``check``: ``(path, "differs" | "missing" | "unexpected")`` per
+        file; ``unexpected`` is a visible file in the output directory that no input produces
+        (looked for only when every document ran without failure).
     :ivar stopped_early: ``fail_fast`` stopped the batch before every input ran.
     """
 
@@ -301,6 +303,7 @@ def run_batch(
     show.start(n_items)
     t0 = time.perf_counter()
     failures = 0
+    expected: set[str] = set()  # with check: every output name the inputs produce
     write = write_atomic if options.fsync else write_output
     try:
         with contextlib.closing(exe.map(_tasks(built, items, state))) as outcomes:
@@ -335,6 +338,8 @@ def run_batch(
                         log.error("%s", message if message.startswith(where) else f"{where}: {message}")
                     if state is not None and not options.check:
                         state.cache.forget(item.doc_id)
+                if options.check:
+                    expected.update(names)
                 report.add(_report_entry(item, result, names))
                 document = None
                 if want_documents and result.status == "ok" and result.document_json is not None:
@@ -356,6 +361,11 @@ def run_batch(
                       failures - MAX_LOGGED_FAILURES)
     if report.stopped_early and n_items is not None and report.totals()["documents"] >= n_items:
         report.stopped_early = False
+    if options.check and not failures and not report.stopped_early and os.path.isdir(options.output_dir):
+        for name in sorted(os.listdir(options.output_dir)):
+            path = os.path.join(options.output_dir, name)
+            if name not in expected and not name.startswith(".") and os.path.isfile(path):
+                report.check_problems.append((path, "unexpected"))
     hook.pipeline_finished(summary={**report.totals(), "seconds": report.seconds})
     return report
 

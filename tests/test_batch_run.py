@@ -345,6 +345,10 @@ def test_check_names_differing_files_and_writes_nothing(tmp_path: Path) -> None:
     assert "differs: out/d02.json" in err and "missing: out/d04.json" in err
     assert {p.name: p.stat().st_mtime_ns for p in (tmp_path / "out").iterdir()} == before
     assert {c["problem"] for c in report(tmp_path)["check"]} == {"differs", "missing"}
+    assert cli(tmp_path, "--force").returncode == 0
+    (tmp_path / "out/gone.json").write_text("{}\n", encoding="utf-8")  # no input produces it any more
+    res = cli(tmp_path, "--check")
+    assert res.returncode == 1 and "unexpected: out/gone.json" in res.stderr.decode()
 
 
 # --------------------------------------------------------------------------- report and progress
