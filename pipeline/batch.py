@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 STATUSES = ("ok", "failed", "timeout", "skipped-cached")
+SMALL_BATCH = 16  # with the default worker count, batches this small run in-process (no pool start-up)
 MAX_LOGGED_FAILURES = 50  # error lines on stderr per batch; the report holds them all
 
 
@@ -62,8 +63,10 @@ class BatchOptions:
     :ivar fail_fast: stop scheduling new documents after the first failure.
     :ivar max_failures: exit 1 only when more documents than this failed (``None``: any).
     :ivar stdout: where ``-o -`` writes (default ``sys.stdout.buffer``).
-    :ivar workers: worker processes; ``None``: one per CPU core. With 1 worker and no timeout
-        (or a single document) documents run in this process.
+    :ivar workers: worker processes; ``None``: one per CPU core. Documents run in this process
+        (no pool) when there is no timeout and: 1 worker, a single document, or ``workers`` is
+        ``None`` and the batch has at most :data:`SMALL_BATCH` documents (starting a pool
+        costs about a second).
     :ivar timeout: seconds a document may take before its worker is killed (``None``: no limit).
     :ivar executor: ``local`` (process pool) or ``dask``.
     :ivar scheduler: Dask scheduler address; ``None`` with ``dask`` starts a local cluster.
@@ -192,9 +195,8 @@ def make_executor(built: Built, options: BatchOptions, n_items: int | None) -> E
     workers = options.workers or default_workers()
     if options.spec is not None and options.executor == "dask":
         return DaskExecutor(options.spec, options.scheduler, workers, options.timeout)
-    in_process = options.spec is None or (
-        options.timeout is None and (workers == 1 or (n_items is not None and n_items <= 1))
-    )
+    small = n_items is not None and (n_items <= 1 or (options.workers is None and n_items <= SMALL_BATCH))
+    in_process = options.spec is None or (options.timeout is None and (workers == 1 or small))
     if in_process:
         return SerialExecutor(built)
     assert options.spec is not None
