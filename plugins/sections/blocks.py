@@ -89,6 +89,7 @@ class Unit:
     :ivar overline: True when the heading also has an overline (reST title style).
     :ivar marker: ``"bullet"``, ``"ordered"`` or ``""``.
     :ivar level: the heading level once decided.
+    :ivar tail: the stripped text of the unit's last line (``text`` holds its first line).
     """
 
     first: int
@@ -104,6 +105,7 @@ class Unit:
     marker: str = ""
     indent: int = 0
     level: int | None = None
+    tail: str = ""
     notes: dict[str, object] = field(default_factory=dict)
 
 
@@ -262,6 +264,7 @@ class _Segmenter:
         for k, v in kw.items():
             setattr(u, k, v)
         u.text = text
+        u.tail = b.text
         self.units.append(u)
         return u
 
@@ -300,6 +303,8 @@ class _Segmenter:
             return False
         if abs(b.indent - first.indent) > 2 and b.indent < first.indent:
             return False
+        if not self.p.spaced and self._heading_between(a, b, width):
+            return False
         if a.length + 1 + first_word_len(s) > width:
             return True
         if self.p.paginated and b.indent >= self.p.base_indent:
@@ -315,6 +320,25 @@ class _Segmenter:
         if not self.p.spaced and t[-1] in ".!?:\"”)":
             return False  # compact text: a sentence end where the next word would have fitted
         return True
+
+    def _heading_between(self, a: Line, b: Line, width: int) -> bool:
+        """In a wrapped text without blank lines: ``b`` is a heading line set between two paragraphs.
+
+        ``a`` ends a sentence, ``b`` is a short line with no final punctuation that starts with
+        a capital, and the next line starts a sentence whose first word would have fitted on
+        ``b``: so ``b`` does not run on into the next line, and a paragraph never ends without
+        punctuation. Whether ``a``'s next word would have fitted does not matter (a full line
+        before a heading is common).
+        """
+        t, s = a.text, b.text
+        if t[-1] not in ".!?" or s[-1] in ".,;:!?" or not (s[0].isupper() or s[0].isdigit()):
+            return False
+        if b.length > 0.6 * width or len(s.split()) > 12 or b.index + 1 >= self.n:
+            return False
+        c = self.lines[b.index + 1]
+        if c.blank or not c.text[0].isupper() or _marker(c.text) or c.indent != b.indent:
+            return False
+        return b.length + 1 + first_word_len(c.text) <= width and c.length > 0.6 * width
 
     # -- main loop ---------------------------------------------------------------------------
     def run(self) -> list[Unit]:
@@ -559,6 +583,7 @@ def _merge_code(units: list[Unit], lines: list[Line]) -> list[Unit]:
             prev = out[-1]
             if prev.last > prev.first or u.last > u.first:
                 prev.last = u.last
+                prev.tail = u.tail
                 prev.end = u.end
                 prev.blank_after = u.blank_after
                 continue

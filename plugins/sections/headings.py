@@ -32,7 +32,7 @@ from collections import Counter
 from plugins.sections.blocks import Profile, Unit, is_code_like, strip_anchor
 from plugins.sections.lines import BULLET_RE
 
-__all__ = ["NUMBERED_RE", "number_depth", "is_caps", "decide_headings", "assign_levels"]
+__all__ = ["NUMBERED_RE", "number_depth", "is_caps", "decide_headings", "assign_levels", "nest_bare_headings"]
 
 NUMBERED_RE = re.compile(
     r"^(?:(?:Section|Chapter|Part|Appendix)\s+)?"
@@ -45,6 +45,10 @@ _SENTENCE_INSIDE = re.compile(r"[a-z0-9)\]][.!?]\s+[A-Z]")
 _QUOTED_END = ('."', '?"', '!"', ".”", "?”", "!”")
 _ROLE_RE = re.compile(r":[\w+-]+:`")
 _CAPTION_RE = re.compile(r"^(?:Figure|Fig\.|Table|Listing|Image|Photo|Source)\s*\d+\b")
+# a callout label ("Note: ...", "Example: ..."): the line is part of the text, not a heading
+_CALLOUT_RE = re.compile(
+    r"^(?:Note|NB|N\.B\.|Example|Tip|Hint|Warning|Caution|Important|Edit|Update|See also|Aside)s?:\s*\S", re.I
+)
 _PROSE_START_RE = re.compile(r"^(?:But|And|So|Or|Yet|Then|Now|Well|Also|Still|First|Next|Finally),?\s")
 _LOWER_START_OK = re.compile(r"^(?:[a-z]+[/.][a-z]|[a-z]+[A-Z]|iOS|macOS|npm|git\b|go\b)")
 
@@ -96,7 +100,7 @@ def _shape(u: Unit, loose: bool) -> bool:
         return False
     if s.endswith(".") and loose and (n > 15 or _SENTENCE_INSIDE.search(s)):
         return False
-    if _CAPTION_RE.match(s) or s.startswith(("—", "–", ".. ", "P.S.")) or _ROLE_RE.search(s):
+    if _CAPTION_RE.match(s) or _CALLOUT_RE.match(s) or s.startswith(("—", "–", ".. ", "P.S.")) or _ROLE_RE.search(s):
         return False
     last = s[-1]
     if last in ",;" or (last == "." and not loose and not s.endswith("..")):
@@ -115,6 +119,30 @@ def _shape(u: Unit, loose: bool) -> bool:
     if is_code_like(s) and not (NUMBERED_RE.match(s) or is_caps(s)):
         return False
     return True
+
+
+def _unwrapped(u: Unit, profile: Profile, nxt: Unit | None) -> bool:
+    """A prose line left unwrapped in a hard-wrapped text: a heading.
+
+    A wrapping tool breaks every paragraph line at the document's width, but leaves headings
+    alone; so an isolated one-line unit that runs well past the width although it could have
+    been broken (a space before the width) is a heading, however long it is. Paginated text
+    (RFCs) and lines that read as code, carry a list marker or introduce what follows (``:``)
+    are left out.
+    """
+    width = profile.width
+    if width is None or profile.paginated or u.kind != "paragraph" or u.first != u.last:
+        return False
+    s = u.text
+    if u.indent + len(s) <= width + 4 or len(s) > 300 or _words(s) < 4:
+        return False
+    if s.find(" ", 0, max(1, width - u.indent)) < 0:
+        return False  # one long word (a URL): it could not be wrapped
+    if u.blank_before < 1 or u.blank_after < 1 or nxt is None or nxt.kind not in ("paragraph", "list_item"):
+        return False
+    if not (s[0].isupper() or s[0].isdigit()) or s.endswith((":", ",", ";")) or is_code_like(s):
+        return False
+    return not (BULLET_RE.match(s) or _CAPTION_RE.match(s) or " | " in s or "\t" in s)
 
 
 def decide_headings(units: list[Unit], profile: Profile, body_from: int) -> None:
@@ -146,6 +174,8 @@ def decide_headings(units: list[Unit], profile: Profile, body_from: int) -> None
         if uses_multi and u.blank_before >= top_gap and k > body_from and _shape(u, loose=True):
             return True
         if _CHAPTER_RE.match(s) and _words(s) <= 14:
+            return True
+        if k > body_from and _unwrapped(u, profile, units[k + 1] if k + 1 < n else None):
             return True
         return False
 
@@ -234,7 +264,7 @@ def decide_headings(units: list[Unit], profile: Profile, body_from: int) -> None
         caps = is_caps(_numbered_body(s))
         last = s[-1]
         glued = u.blank_after == 0
-        prev_colon = prv is not None and prv.kind == "paragraph" and prv.text.endswith(":") and k - 1 >= body_from
+        prev_colon = prv is not None and prv.kind == "paragraph" and prv.tail.endswith(":") and k - 1 >= body_from
         if in_short_run(k):
             continue
         if prev_colon and not (caps or numbered) and u.blank_before <= para_gap:
@@ -277,6 +307,11 @@ def decide_headings(units: list[Unit], profile: Profile, body_from: int) -> None
         u.notes["numbered"] = numbered
         u.notes["caps"] = caps
 
+    for k in range(body_from, n - 1):
+        u = units[k]
+        if _weak(u) and u.text[-1] in "?!" and units[k + 1].kind == "heading":
+            u.kind = "paragraph"  # a question or exclamation heads body text, not another heading
+    _unnumbered_inside_numbered(units, body_from)
     _heading_runs(units, body_from)
     # list runs after a colon: short unmarked lines that follow "...:"
     _colon_lists(units, body_from, para_gap)
@@ -284,8 +319,45 @@ def decide_headings(units: list[Unit], profile: Profile, body_from: int) -> None
         _glued_lists(units, body_from)
 
 
+def _weak(u: Unit) -> bool:
+    """A heading decided on shape alone: no underline, ``#``, spacing, numbering or capitals."""
+    return (
+        u.kind == "heading"
+        and "caps" in u.notes
+        and not (u.notes.get("strong") or u.notes.get("numbered") or u.notes.get("caps"))
+    )
+
+
+def _unnumbered_inside_numbered(units: list[Unit], body_from: int) -> None:
+    """In a document that numbers its headings, an unnumbered weak heading between two numbered
+    ones is a lead-in line of the text (a bold phrase, a question), not a section heading.
+
+    Unnumbered headings before the first or after the last numbered one (front and back
+    matter: ``Abstract``, ``References``, a closing question) stay headings.
+    """
+    heads = [u for u in units[body_from:] if u.kind == "heading"]
+    numbered = [bool(number_depth(u.text)) and NUMBERED_RE.match(u.text) is not None for u in heads]
+    total = sum(numbered)
+    if total < 3 or 3 * total < 2 * len(heads):
+        return
+    seen = 0
+    for u, num in zip(heads, numbered, strict=True):
+        if num:
+            seen += 1
+        elif 0 < seen < total and _weak(u):
+            u.kind = "paragraph"
+
+
+def _item_note(u: Unit, indent: int) -> bool:
+    """A one-line paragraph indented under the line above it: a note on that line, not body text."""
+    return u.kind == "paragraph" and u.first == u.last and u.indent >= indent + 2 and u.blank_before <= 1
+
+
 def _heading_runs(units: list[Unit], body_from: int) -> None:
-    """Three or more weak headings in a row with no text between them are a list, not headings."""
+    """Three or more weak headings in a row with no text between them are a list, not headings.
+
+    Lines indented under an item (a note on it) do not break the run and are list items too.
+    """
     n = len(units)
     k = body_from
     while k < n:
@@ -293,15 +365,22 @@ def _heading_runs(units: list[Unit], body_from: int) -> None:
             k += 1
             continue
         j = k
-        while j + 1 < n and units[j + 1].kind == "heading":
-            j += 1
+        ind = units[k].indent
+        while j + 1 < n:
+            if units[j + 1].kind == "heading":
+                j += 1
+            elif j + 2 < n and units[j + 2].kind == "heading" and _item_note(units[j + 1], ind):
+                j += 2  # an indented note under an item ("Item\n\n  what it is")
+            else:
+                break
         run = units[k : j + 1]
+        heads = [u for u in run if u.kind == "heading"]
         weak = [
             u
-            for u in run
+            for u in heads
             if not (u.underline or u.notes.get("strong") or u.notes.get("numbered") or u.notes.get("caps"))
         ]
-        if len(run) >= 3 and len(weak) == len(run):
+        if len(heads) >= 3 and len(weak) == len(heads):
             for u in run:
                 u.kind = "list_item"
         k = j + 1
@@ -340,6 +419,7 @@ def _glued_lists(units: list[Unit], body_from: int) -> None:
         long_prose = prose and any(len(v.text) > 100 for v in run)
         if code or wrapped or long_prose:
             u.last = run[-1].last
+            u.tail = run[-1].tail
             u.end = run[-1].end
             u.blank_after = run[-1].blank_after
             u.kind = "code" if code and not wrapped else "paragraph"
@@ -357,14 +437,14 @@ def _colon_lists(units: list[Unit], body_from: int, para_gap: int) -> None:
     k = body_from
     while k < n:
         u = units[k]
-        if not (u.kind == "paragraph" and u.text.endswith(":")):
+        if not (u.kind == "paragraph" and u.tail.endswith(":")):
             k += 1
             continue
         j = k + 1
         run: list[Unit] = []
         while j < n:
             v = units[j]
-            if v.kind not in ("paragraph", "list_item") or v.marker or v.first != v.last:
+            if not (v.kind in ("paragraph", "list_item") or _weak(v)) or v.marker or v.first != v.last:
                 break
             if v.blank_before > max(para_gap, 1) or v.text.endswith(":"):
                 break
@@ -451,3 +531,71 @@ def assign_levels(heads: list[Unit]) -> None:
     rank_of = {k: i for i, k in enumerate(ranks)}
     for h, k in zip(heads, keys, strict=True):
         h.level = min(2 + rank_of[k], 4)
+
+
+_LEAD_NUM_RE = re.compile(r"\d+")
+_BACK_MATTER_RE = re.compile(
+    r"^(?:(?:\d+\.?|[A-Z]\.)\s+)?(?:References|Footnotes|Notes|Bibliography|Copyright|Acknowledge?ments?"
+    r"|Appendix|Appendices|About the authors?|Author'?s'? Address(?:es)?)\b",
+    re.I,
+)
+
+
+def _lead(s: str) -> tuple[str, ...]:
+    """The first two words of a heading, lower-cased, numbers blanked (``Part 2:`` ~ ``Part 3:``)."""
+    return tuple(_LEAD_NUM_RE.sub("#", w.lower()) for w in s.split()[:2])
+
+
+def nest_bare_headings(units: list[Unit], body_from: int) -> None:
+    """Infer nesting the layout does not show: a bare heading opens a group of subsections.
+
+    A heading directly followed by another heading, with no text of its own, introduces the
+    headings that follow ("Using the API" then "1. Install", "2. Configure"). When both are at
+    the deepest level the layout gives (same spacing, case, no numbering, ``#`` marks or
+    underline) and the second is not set off by more blank lines than paragraphs are, the
+    headings after the bare one are moved one level down, until a heading of a higher level,
+    the next bare heading (which opens a group of its own) or a heading worded like the bare
+    one (``Part 1: ...`` / ``Part 2: ...``, ``Using the X events`` / ``Using the Y events``),
+    which is its sibling. Runs after :func:`assign_levels`, in place, in linear time.
+    """
+    body = units[body_from:]
+    gaps = Counter(u.blank_before for u in body if u.kind == "paragraph" and u.blank_before >= 0)
+    para_gap = gaps.most_common(1)[0][0] if gaps else 1
+    heads = [(k, u) for k, u in enumerate(units) if k >= body_from and u.kind == "heading"]
+    if len(heads) < 3:
+        return
+    deepest = max(u.level or 2 for _, u in heads)
+    if deepest >= 4:
+        return
+    n_num = sum(1 for _, u in heads if number_depth(u.text))
+    by_number = n_num >= 2 and 2 * n_num >= len(heads)  # levels came from the numbering
+
+    def plain(u: Unit) -> bool:
+        if u.level != deepest or u.underline or "atx" in u.notes or _BACK_MATTER_RE.match(u.text):
+            return False
+        return not (by_number and number_depth(u.text))
+
+    def bare(k: int) -> bool:
+        u = units[k]
+        if k + 1 >= len(units) or not plain(u):
+            return False
+        v = units[k + 1]
+        return v.kind == "heading" and plain(v) and 0 <= v.blank_before <= para_gap
+
+    parent: Unit | None = None
+    for k, u in heads:
+        if (u.level or 2) < deepest:
+            parent = None
+            continue
+        if bare(k):
+            parent = u
+            continue
+        if _BACK_MATTER_RE.match(u.text):
+            parent = None  # the document's closing matter is never inside a section
+            continue
+        if parent is None or not plain(u):
+            continue
+        if _lead(strip_anchor(u.text)) == _lead(strip_anchor(parent.text)):
+            parent = None  # worded like the bare heading: its sibling
+            continue
+        u.level = deepest + 1

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from plugins.sections.blocks import FIELD_RE, Profile, Unit, measure, segment
 from plugins.sections.dates import is_byline, is_dateline, parse_date
-from plugins.sections.headings import assign_levels, decide_headings, is_caps
+from plugins.sections.headings import assign_levels, decide_headings, is_caps, nest_bare_headings
 from plugins.sections.lines import Line, split_lines
 
 __all__ = ["TaggedBlock", "Tagged", "tag_text"]
@@ -144,6 +144,7 @@ def _header(units: list[Unit], lines: list[Line], text: str, profile: Profile, r
             last += 1
         if last > title_at:
             t.last = units[last].last
+            t.tail = units[last].tail
             t.end = units[last].end
             del units[title_at + 1 : last + 1]
             n = len(units)
@@ -177,6 +178,7 @@ def _header(units: list[Unit], lines: list[Line], text: str, profile: Profile, r
         body += 1
         while body < n and units[body].blank_before == 0 and len(units[body].text) <= 80:
             units[first].last = units[body].last
+            units[first].tail = units[body].tail
             units[first].end = units[body].end
             del units[body]
             n -= 1
@@ -223,6 +225,7 @@ def tag_text(text: str) -> Tagged:
         decide_headings(units, profile, body_from)
     heads = [u for u in units if u.kind == "heading"]
     assign_levels(heads)
+    nest_bare_headings(units, body_from)
     if not heads:
         res.notes.append("no-headings")
     for u in units:
