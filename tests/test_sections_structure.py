@@ -195,3 +195,57 @@ def test_bare_heading_nests_within_the_deepest_spacing_level() -> None:
         (4, "Keep the cadence"),
         (2, "Copyright"),
     ]
+
+
+def test_term_lines_glued_in_a_row_are_a_list_not_a_heading() -> None:
+    text = (
+        f"Formulas\n\nTelling the story\n\n{P1}\n\n"
+        "Gather input: Get the number of visitors in the quarter and the number of days in it\n"
+        "Perform work: Divide the number of visitors by the number of days to get the rate, then round the "
+        "rate to a whole number\n"
+        "Deliver results: Format and present the rate\n\n"
+        f"{P2}\n"
+    )
+    assert heads(text) == [(2, "Telling the story")]
+    assert [s.split(":")[0] for s in kinds_of(text, "list_item")] == ["Gather input", "Perform work", "Deliver results"]
+
+
+def test_short_line_followed_by_its_sentence_in_lower_case_is_not_a_heading() -> None:
+    text = (
+        f"Headers\n\nHeader fields\n\n{P1}\n\nThe header names the writers, and just:\n\nRandom J. User\n\n"
+        "if no address is given. Most writers use their real name, but a different name is fine as long as "
+        f"it is the one used in the discussions.\n\nSponsors\n\n{P2}\n"
+    )
+    assert [s for _, s in heads(text)] == ["Header fields", "Sponsors"]
+
+
+def test_soft_broken_sentence_after_a_colon_is_one_paragraph() -> None:
+    first = (
+        "For an average photo there is a very minor, mostly insignificant change in apparent quality "
+        "from 100 to 75, but a large difference in size for each step down, so many images look good"
+    )
+    text = (
+        f"Images\n\n{P1}\n\nThe project points out the trade-off:\n\n{first}\n"
+        "at quality 75 while being half as large as they would be at quality 95.\n\n"
+        f"{P2}\n"
+    )
+    assert kinds_of(text, "list_item") == []
+    assert any(p.startswith("For an average photo") and p.endswith("quality 95.") for p in kinds_of(text, "paragraph"))
+
+
+def test_wrapped_run_of_code_lines_is_code() -> None:
+    code = (
+        "type Encoder struct { ... }\n"
+        "func NewEncoder(io.Writer, ...Options) *Encoder\n"
+        "func (*Encoder) WriteValue(Value) error\n"
+        "func (*Encoder) WriteToken(Token) error"
+    )
+    text = f"API\n\n{wrap(LONG)}\n\n{code}\n\n{wrap(LONG)}\n\n{wrap(LONG)}\n"
+    assert kinds_of(text, "code") == [code]
+
+
+def test_assignment_statements_are_code() -> None:
+    code = 'ctx := context.Background()\nb, err := setupBucket(ctx)\nif err != nil {\n\tlog.Fatal(err)\n}'
+    text = f"Buckets\n\n{P1}\n\n{code}\n\n{P2}\n"
+    assert kinds_of(text, "code") == [code]
+    assert kinds_of(text, "list_item") == []

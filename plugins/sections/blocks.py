@@ -51,7 +51,7 @@ _CODE_START_RE = re.compile(
 _CODE_STRONG_RE = re.compile(
     r"(?:[\w$.]+\(|(?:GET|POST|PUT|DELETE|HEAD|OPTIONS|PATCH) /|HTTP/\d"
     r"|[A-Z][a-z]*(?:-[A-Z][a-z]*)+: \S|(?:Host|Origin|Connection|Accept|Cookie|Server|Vary): \S+$"
-    r"|[a-z][\w+.-]*:\S+$|_\W|\w+\s*=\s*\S|\w[\w.]*\.\w+\s*=)"
+    r"|[a-z][\w+.-]*:\S+$|_\W|\w+\s*=\s*\S|\w+(?:,\s*\w+)*\s*:=\s*\S|\w+(?:,\s*\w+)+\s*=\s*\S|\w[\w.]*\.\w+\s*=)"
 )  # used with .match (anchored); ");" and " // " are checked as substrings
 _INNER_CHARS = "(=<>:|&+_-"
 _ATX_RE = re.compile(r"^(#{1,6})\s+\S")
@@ -553,6 +553,10 @@ class _Segmenter:
                 break
             j += 1
         kind = "quote" if i == j and _is_quotation(first.text) else "paragraph"
+        if j > i and not self.p.paginated:
+            texts = [lines[x].text for x in range(i, j + 1) if not lines[x].blank]
+            if 2 * sum(1 for t in texts if is_code_like(t)) > len(texts):
+                kind = "code"  # most lines read as code: a code block the wrap test joined
         self.unit(i, j, kind, first.text)
         return j + 1
 

@@ -49,6 +49,7 @@ _CAPTION_RE = re.compile(r"^(?:Figure|Fig\.|Table|Listing|Image|Photo|Source)\s*
 _CALLOUT_RE = re.compile(
     r"^(?:Note|NB|N\.B\.|Example|Tip|Hint|Warning|Caution|Important|Edit|Update|See also|Aside)s?:\s*\S", re.I
 )
+_LABEL_RE = re.compile(r"^[A-Z][\w'’/-]*(?: [\w'’/-]+){0,3}: \S")
 _PROSE_START_RE = re.compile(r"^(?:But|And|So|Or|Yet|Then|Now|Well|Also|Still|First|Next|Finally),?\s")
 _LOWER_START_OK = re.compile(r"^(?:[a-z]+[/.][a-z]|[a-z]+[A-Z]|iOS|macOS|npm|git\b|go\b)")
 
@@ -301,6 +302,10 @@ def decide_headings(units: list[Unit], profile: Profile, body_from: int) -> None
                 continue
         if glued and nxt.kind == "paragraph" and len(nxt.text) < 20:
             continue
+        if nxt.kind == "paragraph" and nxt.text[:1].islower() and not _LOWER_START_OK.match(nxt.text):
+            continue  # the next line goes on with this line's sentence
+        if glued and _LABEL_RE.match(s) and _LABEL_RE.match(nxt.text):
+            continue  # "Term: what it is" lines in a row are the items of one list
         if para_gap >= 1 and u.blank_before == 0 and not (caps or numbered):
             continue  # glued to the text above it: part of that text, not a heading
         u.kind = "heading"
@@ -432,6 +437,19 @@ def _glued_lists(units: list[Unit], body_from: int) -> None:
     units[:] = out
 
 
+def _runs_on(a: Unit, b: Unit) -> bool:
+    """``b`` goes on with ``a``'s sentence: glued, ``a`` starts like a sentence and stops without
+    punctuation, ``b`` starts in lower case (a soft-broken line of one paragraph, not the next
+    item of a list; items that all start in lower case are a list)."""
+    return (
+        b.blank_before == 0
+        and b.indent <= a.indent
+        and a.tail[-1:].isalnum()
+        and b.text[:1].islower()
+        and not a.text[:1].islower()
+    )
+
+
 def _colon_lists(units: list[Unit], body_from: int, para_gap: int) -> None:
     n = len(units)
     k = body_from
@@ -454,7 +472,8 @@ def _colon_lists(units: list[Unit], body_from: int, para_gap: int) -> None:
                 break
             run.append(v)
             j += 1
-        if len(run) >= 2 and (run[1].blank_before == 0 or _uniform(run)):
+        broken = any(_runs_on(a, b) for a, b in zip(run, run[1:], strict=False))
+        if len(run) >= 2 and not broken and (run[1].blank_before == 0 or _uniform(run)):
             if run[1].blank_before == 0 and para_gap > 0:
                 for v in run:
                     v.kind = "list_item"
