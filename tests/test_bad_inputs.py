@@ -120,7 +120,8 @@ def test_large_single_line_file_is_processed(tmp_path: Path, size_mb: int) -> No
 def test_markdown_specials_are_escaped_in_the_export(tmp_path: Path) -> None:
     from markdown_it import MarkdownIt
 
-    text = "Notes\n\n\nA *star*, an _under_, # hash, <tag>, [x](y), a | pipe, `tick`, &amp; done.\n\n1984. was a year.\n"
+    text = ("Notes\n\n\nA *star*, an _under_, # hash, <tag>, [x](y), a | pipe, `tick`, &amp; done.\n\n"
+            "1984. was a year.\n")
     res = run(tmp_path, {"md.txt": text.encode("utf-8")})
     assert res.returncode == 0, res.stderr
     md = (tmp_path / "out" / "md.md").read_text(encoding="utf-8")
