@@ -249,3 +249,20 @@ def test_assignment_statements_are_code() -> None:
     text = f"Buckets\n\n{P1}\n\n{code}\n\n{P2}\n"
     assert kinds_of(text, "code") == [code]
     assert kinds_of(text, "list_item") == []
+
+
+def test_wrapped_line_that_starts_like_a_marker_continues_its_item() -> None:
+    items = (
+        "   [ISO9999]      Smith, J., Jones, K., Brown, L., Green, M., Li, T., and\n"
+        "                  C. Adams, \"A Long Title for a Standard That Needs\",\n"
+        "                  June 1999.\n\n"
+        "   [ISO1234]      Doe, J., \"Another Standard\", May 2001."
+    )
+    text = f"Standard\n\n{wrap(LONG)}\n\n{wrap(LONG)}\n\nReferences\n\n{items}\n"
+    assert [s.split()[0] for s in kinds_of(text, "list_item")] == ["[ISO9999]", "[ISO1234]"]
+
+
+def test_numbered_sub_items_after_a_short_item_stay_items() -> None:
+    items = "1. Prepare the data\n   1. Clean the rows\n   2. Drop the empty columns\n2. Train the model"
+    text = f"Steps\n\n{wrap(LONG)}\n\n{wrap(LONG)}\n\nThe steps are:\n\n{items}\n"
+    assert len(kinds_of(text, "list_item")) == 4

@@ -286,6 +286,15 @@ class _Segmenter:
             return _PAGE_FOOTER_RE.search(self.lines[j].text) is not None
         return False
 
+    def wrapped_on(self, a: Line, b: Line) -> bool:
+        """``b`` starts like a list item (``1. ``, ``C. ``) but is the wrapped rest of ``a``'s sentence:
+        in a hard-wrapped text, ``a`` stops mid-sentence and ``b``'s first word would not have
+        fitted on it."""
+        width = self.p.width
+        if width is None or a.text[-1] in ".!?:;" or b.indent < a.indent or _marker(b.text) != "ordered":
+            return False
+        return a.length + 1 + first_word_len(b.text) > width
+
     def joins(self, a: Line, b: Line, first: Line) -> bool:
         """Whether prose line ``b`` continues the unit whose last line is ``a``.
 
@@ -294,7 +303,7 @@ class _Segmenter:
         between paragraphs), a short heading-like first line, or a run of short lines.
         """
         s = b.text
-        if _marker(s) or is_table_row(s) or is_fence(s) or s.startswith(">"):
+        if (_marker(s) and not self.wrapped_on(a, b)) or is_table_row(s) or is_fence(s) or s.startswith(">"):
             return False
         if b.index + 1 < self.n and underline_char(self.lines[b.index + 1].text) and not self.lines[b.index + 1].blank:
             return False
@@ -464,7 +473,9 @@ class _Segmenter:
             b = lines[j + 1]
             if b.blank:
                 break
-            if _marker(b.text) or is_table_row(b.text) or is_fence(b.text):
+            if (_marker(b.text) and not (b.indent > ln.indent and self.wrapped_on(lines[j], b))) or (
+                is_table_row(b.text) or is_fence(b.text)
+            ):
                 break
             if b.indent > ln.indent and (self.p.spaced or self.p.width is not None):
                 j += 1
@@ -553,10 +564,8 @@ class _Segmenter:
                 break
             j += 1
         kind = "quote" if i == j and _is_quotation(first.text) else "paragraph"
-        if j > i and not self.p.paginated:
-            texts = [lines[x].text for x in range(i, j + 1) if not lines[x].blank]
-            if 2 * sum(1 for t in texts if is_code_like(t)) > len(texts):
-                kind = "code"  # most lines read as code: a code block the wrap test joined
+        if j > i and not self.p.paginated and _mostly_code(lines, i, j):
+            kind = "code"  # most lines read as code: a code block the wrap test joined
         self.unit(i, j, kind, first.text)
         return j + 1
 
@@ -577,6 +586,27 @@ class _Segmenter:
         if not seen_furniture or k >= self.n:
             return None
         return k
+
+
+_MAYBE_CODE_RE = re.compile(r"[(){}\[\]=;<>$#@/]|^(?:import|from|def|class|func|fn|var|let|const|return|package|use|type)\b")
+
+
+def _mostly_code(lines: list[Line], i: int, j: int) -> bool:
+    """True when more than half of lines ``i``..``j`` read as code (stops as soon as it cannot be)."""
+    total = j - i + 1
+    need = total // 2 + 1
+    code = prose = 0
+    for x in range(i, j + 1):
+        t = lines[x].text
+        if _MAYBE_CODE_RE.search(t) and is_code_like(t):
+            code += 1
+            if code >= need:
+                return True
+        else:
+            prose += 1
+            if prose > total - need:
+                return False
+    return False
 
 
 def _merge_code(units: list[Unit], lines: list[Line]) -> list[Unit]:
