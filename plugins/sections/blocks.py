@@ -588,7 +588,9 @@ class _Segmenter:
         return k
 
 
-_MAYBE_CODE_RE = re.compile(r"[(){}\[\]=;<>$#@/]|^(?:import|from|def|class|func|fn|var|let|const|return|package|use|type)\b")
+_MAYBE_CODE_RE = re.compile(
+    r"[(){}\[\]=;<>$#@/]|^(?:import|from|def|class|func|fn|var|let|const|return|package|use|type)\b"
+)
 
 
 def _mostly_code(lines: list[Line], i: int, j: int) -> bool:
