@@ -266,3 +266,26 @@ def test_numbered_sub_items_after_a_short_item_stay_items() -> None:
     items = "1. Prepare the data\n   1. Clean the rows\n   2. Drop the empty columns\n2. Train the model"
     text = f"Steps\n\n{wrap(LONG)}\n\n{wrap(LONG)}\n\nThe steps are:\n\n{items}\n"
     assert len(kinds_of(text, "list_item")) == 4
+
+
+def test_numbered_steps_under_an_unnumbered_heading_are_its_subsections() -> None:
+    text = (
+        f"Sensors\n\nBackground\n\n{P1}\n\nUsing the events\n\n{P2}\n\n1. Check for support\n\n{P3}\n\n"
+        f"2. Add a listener\n\n{P1}\n\n3. Handle the event\n\n{P2}\n\nWhat to do next\n\n{P3}\n"
+    )
+    assert heads(text) == [
+        (2, "Background"),
+        (2, "Using the events"),
+        (3, "1. Check for support"),
+        (3, "2. Add a listener"),
+        (3, "3. Handle the event"),
+        (2, "What to do next"),
+    ]
+
+
+def test_numbered_sections_after_front_matter_are_not_nested() -> None:
+    text = (
+        f"Paper\n\nAbstract\n\n{P1}\n\n1. Introduction\n\n{P2}\n\n2. Method\n\n{P3}\n\n3. Results\n\n{P1}\n\n"
+        f"References\n\n{P2}\n"
+    )
+    assert {lv for lv, _ in heads(text)} == {2}

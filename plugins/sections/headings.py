@@ -618,3 +618,50 @@ def nest_bare_headings(units: list[Unit], body_from: int) -> None:
             parent = None  # worded like the bare heading: its sibling
             continue
         u.level = deepest + 1
+    _nest_numbered_runs([u for _, u in heads])
+
+
+_FRONT_MATTER_RE = re.compile(
+    r"^(?:Abstract|Summary|Overview|Introduction|Preface|Foreword|Contents|Table of Contents|Status of)\b", re.I
+)
+
+
+def _step_number(u: Unit) -> int | None:
+    """The number of a one-level numbered heading (``3. Add a listener`` -> 3), else None."""
+    m = NUMBERED_RE.match(u.text)
+    if m is None or not m.group("num")[0].isdigit() or number_depth(u.text) != 1:
+        return None
+    return int(m.group("num").rstrip("."))
+
+
+def _nest_numbered_runs(heads: list[Unit]) -> None:
+    """Numbered steps under an unnumbered heading: ``Using the API`` then ``1. Install``,
+    ``2. Configure`` ... then ``Next steps``. In a document whose numbering has one level only,
+    a run numbered from 1 that follows an unnumbered heading at the same level, and is closed
+    by another unnumbered heading, is nested under the heading before it. Front matter
+    (``Abstract``, ``Introduction``) and a run that goes on to the back matter (a document
+    numbered ``1. Introduction`` ... ``References``) are left alone.
+    """
+    if any(number_depth(u.text) > 1 for u in heads):
+        return
+    n = len(heads)
+    i = 0
+    while i + 1 < n:
+        p = heads[i]
+        if _step_number(p) is not None or _step_number(heads[i + 1]) != 1 or p.level is None or p.level >= 4:
+            i += 1
+            continue
+        j = i + 1
+        while j + 1 < n and _step_number(heads[j + 1]) == _step_number(heads[j]) + 1 and heads[j + 1].level == p.level:
+            j += 1
+        closed = j + 1 < n and _step_number(heads[j + 1]) is None and not _BACK_MATTER_RE.match(heads[j + 1].text)
+        run = heads[i + 1 : j + 1]
+        if (
+            closed
+            and len(run) >= 2
+            and all(u.level == p.level for u in run)
+            and not _FRONT_MATTER_RE.match(p.text)
+        ):
+            for u in run:
+                u.level = p.level + 1
+        i = j + 1
