@@ -131,13 +131,14 @@ def bench_throughput(tmp: Path, config: str | None, texts: list[tuple[str, str, 
     nbytes = make_corpus(corpus, n, texts)
     out: dict[str, Any] = {"documents": n, "input_mb": round(nbytes / 1e6, 3)}
     for w in (1, 2):
-        r = best_of(3, run_args(config, str(corpus), "-o", str(tmp / "thr-out"), "--no-cache", "-j", str(w),
+        r = best_of(2, run_args(config, str(corpus), "-o", str(tmp / "thr-out"), "--no-cache", "-j", str(w),
                                 "--report", str(tmp / "thr.json")), tmp, tmp / "thr-out", tmp / "thr.json")
         rep = r["report"]
         out[f"workers_{w}"] = {
             "wall_s": round(r["wall"], 3), "in_run_s": rep["seconds"],
             "docs_per_s": round(n / rep["seconds"], 1), "mb_per_s": round(nbytes / 1e6 / rep["seconds"], 3),
             "docs_per_s_wall": round(n / r["wall"], 1), "failed": rep["totals"]["failed"],
+            "stage_seconds": rep["stage_seconds"],
         }
     out["speedup_2_vs_1"] = round(out["workers_1"]["in_run_s"] / out["workers_2"]["in_run_s"], 2)
     out["speedup_2_vs_1_wall"] = round(out["workers_1"]["wall_s"] / out["workers_2"]["wall_s"], 2)
@@ -173,9 +174,16 @@ def bench_floor(tmp: Path, config: str | None, texts: list[tuple[str, str, str]]
     make_corpus(corpus, 300, texts)
     floor = best_of(3, [sys.executable, str(ROOT / "benchmarks" / "floor.py"), str(corpus), str(tmp / "floor-out")],
                     tmp, tmp / "floor-out")
-    ours = best_of(3, run_args(config, str(corpus), "-o", str(tmp / "cd-out"), "--no-cache"), tmp, tmp / "cd-out")
+    ours = best_of(3, run_args(config, str(corpus), "-o", str(tmp / "cd-out"), "--no-cache",
+                               "--report", str(tmp / "floor.json")), tmp, tmp / "cd-out", tmp / "floor.json")
+    # the same run without stages: what the batch layer itself (read, export, write) costs
+    bare_cfg = tmp / "no-stages.yaml"
+    bare_cfg.write_text("exporters:\n  - name: json\n  - name: markdown\n", encoding="utf-8")
+    bare = best_of(3, run_args(str(bare_cfg), str(corpus), "-o", str(tmp / "bare-out"), "--no-cache"),
+                   tmp, tmp / "bare-out")
     return {"floor_s": round(floor["wall"], 3), "copydesk_s": round(ours["wall"], 3),
-            "ratio": round(ours["wall"] / floor["wall"], 2)}
+            "ratio": round(ours["wall"] / floor["wall"], 2), "stage_seconds": ours["report"]["stage_seconds"],
+            "copydesk_no_stages_s": round(bare["wall"], 3), "ratio_no_stages": round(bare["wall"] / floor["wall"], 2)}
 
 
 def bench_cold_start(tmp: Path, config: str | None) -> dict[str, Any]:
@@ -195,7 +203,7 @@ def bench_cold_start(tmp: Path, config: str | None) -> dict[str, Any]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--large", type=int, default=10_000, help="documents in the large memory/cache corpus")
-    ap.add_argument("--throughput-docs", type=int, default=1000,
+    ap.add_argument("--throughput-docs", type=int, default=277,
                     help="documents (the evaluation texts, cycled) in the throughput corpus")
     ap.add_argument("--json", help="also write the results here")
     ap.add_argument("--only", nargs="*", choices=["throughput", "memory", "floor", "cold"], help="run only these")
@@ -203,6 +211,7 @@ def main() -> int:
     texts = load_texts()
     only = set(args.only or ["throughput", "memory", "floor", "cold"])
     results: dict[str, Any] = {"cpus": os.cpu_count(), "load_average_at_start": os.getloadavg()}
+    print("load average at start:", os.getloadavg(), flush=True)
     with tempfile.TemporaryDirectory(prefix="copydesk-bench-") as name:
         tmp = Path(name)
         config, note = pipeline_config(tmp)
@@ -220,6 +229,8 @@ def main() -> int:
         if "memory" in only:
             results["memory_cache"] = bench_memory_and_cache(tmp, config, texts, args.large)
             print("memory/cache", json.dumps(results["memory_cache"]), flush=True)
+    results["load_average_at_end"] = os.getloadavg()
+    print("load average at end:", os.getloadavg(), flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0
