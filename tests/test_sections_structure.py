@@ -44,7 +44,7 @@ def test_unwrapped_line_in_a_wrapped_text_is_a_heading() -> None:
     assert len(lead) > 80
     text = (
         f"A Guide\n\n{wrap(LONG)}\n\n\nProtect the accounts\n\n{lead}\n\n{wrap(LONG)}\n\n"
-        f"{wrap(LONG)}\n\n\nReview the changes\n\n{wrap(LONG)}\n"
+        f"{wrap(LONG)}\n\n\nReview the changes\n\n{wrap(LONG)}\n\n{wrap(LONG)}\n"
     )
     assert heads(text) == [(2, "Protect the accounts"), (3, lead), (2, "Review the changes")]
 
@@ -289,3 +289,13 @@ def test_numbered_sections_after_front_matter_are_not_nested() -> None:
         f"References\n\n{P2}\n"
     )
     assert {lv for lv, _ in heads(text)} == {2}
+
+
+def test_long_lines_in_a_partly_wrapped_text_stay_paragraphs() -> None:
+    # some paragraphs wrapped, others left on one long line: the long lines are prose
+    one_line = "This package provides the core functionality for the library, and it is written in Rust for speed."
+    text = (
+        f"A Readme\n\n{wrap(LONG)}\n\n{one_line}\n\n{wrap(LONG)}\n\n{one_line} It is fast.\n\n"
+        f"{LONG[:60]} and a line\nthat runs on past the width because this text was never really wrapped at all.\n"
+    )
+    assert heads(text) == []

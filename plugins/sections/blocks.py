@@ -117,12 +117,15 @@ class Profile:
     :ivar base_indent: the most common indentation of prose lines (3 in RFCs, usually 0).
     :ivar paginated: form feeds or ``[Page N]`` footers were found.
     :ivar spaced: blank lines separate blocks (False for texts with almost no blank lines).
+    :ivar strict_wrap: set by :func:`segment`: the text is hard-wrapped throughout (no wrapped
+        paragraph has a line past the width, over-width one-line paragraphs are few).
     """
 
     width: int | None
     base_indent: int
     paginated: bool
     spaced: bool = True
+    strict_wrap: bool = False
 
 
 def first_word_len(s: str) -> int:
@@ -635,4 +638,25 @@ def segment(lines: list[Line], profile: Profile) -> list[Unit]:
     :return: non-overlapping units, each covering at least one non-blank line.
     """
     units = _Segmenter(lines, profile).run()
+    profile.strict_wrap = _strict_wrap(units, lines, profile)
     return units if profile.paginated else _merge_code(units, lines)
+
+
+def _strict_wrap(units: list[Unit], lines: list[Line], profile: Profile) -> bool:
+    """Whether every paragraph of a hard-wrapped text was wrapped: at least five wrapped
+    paragraphs, none with a line past the width, and over-width one-line paragraphs at most
+    half as many (texts that wrap some paragraphs and not others are not strict)."""
+    width = profile.width
+    if width is None or profile.paginated:
+        return False
+    wrapped = over = 0
+    for u in units:
+        if u.kind != "paragraph":
+            continue
+        if u.last > u.first:
+            wrapped += 1
+            if any(lines[x].length > width + 4 for x in range(u.first, u.last + 1)):
+                return False
+        elif lines[u.first].length > width + 4:
+            over += 1
+    return wrapped >= 5 and 2 * over <= wrapped

@@ -126,13 +126,14 @@ def _unwrapped(u: Unit, profile: Profile, nxt: Unit | None) -> bool:
     """A prose line left unwrapped in a hard-wrapped text: a heading.
 
     A wrapping tool breaks every paragraph line at the document's width, but leaves headings
-    alone; so an isolated one-line unit that runs well past the width although it could have
-    been broken (a space before the width) is a heading, however long it is. Paginated text
-    (RFCs) and lines that read as code, carry a list marker or introduce what follows (``:``)
-    are left out.
+    alone; so in a text wrapped throughout (``profile.strict_wrap``), an isolated one-line unit
+    that runs well past the width although it could have been broken (a space before the
+    width) is a heading, however long it is. Paginated text (RFCs), texts that wrap only some
+    paragraphs, and lines that read as code, carry a list marker or introduce what follows
+    (``:``) are left out.
     """
     width = profile.width
-    if width is None or profile.paginated or u.kind != "paragraph" or u.first != u.last:
+    if width is None or not profile.strict_wrap or u.kind != "paragraph" or u.first != u.last:
         return False
     s = u.text
     if u.indent + len(s) <= width + 4 or len(s) > 300 or _words(s) < 4:
