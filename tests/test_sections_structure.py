@@ -299,3 +299,10 @@ def test_long_lines_in_a_partly_wrapped_text_stay_paragraphs() -> None:
         f"{LONG[:60]} and a line\nthat runs on past the width because this text was never really wrapped at all.\n"
     )
     assert heads(text) == []
+
+
+def test_paragraph_with_an_attribution_line_is_a_quote() -> None:
+    said = "A rule that is not enforced is worse than no rule at all."
+    text = f"Rules\n\nEnforcing the rules\n\n{P1}\n\n{said}\n\n— Ada Initiative\n\n{P2}\n"
+    assert kinds_of(text, "quote") == [said, "— Ada Initiative"]
+    assert said not in kinds_of(text, "paragraph")

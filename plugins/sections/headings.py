@@ -323,6 +323,25 @@ def decide_headings(units: list[Unit], profile: Profile, body_from: int) -> None
     _colon_lists(units, body_from, para_gap)
     if profile.spaced:
         _glued_lists(units, body_from)
+    _attributions(units, body_from)
+
+
+def _attributions(units: list[Unit], body_from: int) -> None:
+    """A pull quote set as plain text: a paragraph followed by its attribution line
+    (``— Ada Lovelace``, ``― Name, "Title"``). Both are quotes."""
+    for k in range(body_from + 1, len(units)):
+        u, prv = units[k], units[k - 1]
+        s = u.text
+        if (
+            u.kind == "paragraph"
+            and u.first == u.last
+            and s[:2] in ("— ", "― ")
+            and len(s) <= 160
+            and prv.kind in ("paragraph", "quote")
+            and k - 1 >= body_from
+        ):
+            u.kind = "quote"
+            prv.kind = "quote"
 
 
 def _weak(u: Unit) -> bool:
