@@ -306,3 +306,11 @@ def test_paragraph_with_an_attribution_line_is_a_quote() -> None:
     text = f"Rules\n\nEnforcing the rules\n\n{P1}\n\n{said}\n\n— Ada Initiative\n\n{P2}\n"
     assert kinds_of(text, "quote") == [said, "— Ada Initiative"]
     assert said not in kinds_of(text, "paragraph")
+
+
+def test_line_opening_with_a_path_then_sentences_is_prose() -> None:
+    endpoint = '/query/: POST {"content": "..."}: submits a question to the server. For this request, the server:'
+    steps = "Embeds the question with the model.\nSearches the store for the closest documents.\nAsks the model."
+    text = f"Server\n\nEndpoints\n\n{P1}\n\n{endpoint}\n\n{steps}\n\n{P2}\n"
+    assert endpoint in kinds_of(text, "paragraph")
+    assert len(kinds_of(text, "list_item")) == 3

@@ -144,6 +144,19 @@ def _strong_code(s: str) -> bool:
     return s.count(" ") >= 3 and _HEX_RE.search(s) is not None
 
 
+_SENTENCE_BREAK_RE = re.compile(r"[a-z]{2}[.!?] [A-Z][a-z]")
+
+
+def _prose_after_start(s: str) -> bool:
+    """A line that opens like code (``/path``, ``{``) but goes on in sentences: prose that
+    names a path or a value first (``/add/: POST {...}: adds documents. The server then ...``)."""
+    return (
+        not s.startswith(("//", "/*", "#", "$ ", "% "))
+        and len(s.split()) >= 10
+        and _SENTENCE_BREAK_RE.search(s) is not None
+    )
+
+
 def is_code_like(s: str) -> bool:
     """True when the stripped line ``s`` reads as source code or a command rather than prose.
 
@@ -155,7 +168,7 @@ def is_code_like(s: str) -> bool:
     if not s:
         return False
     if _CODE_START_RE.match(s) and not (s[0] in "(<[" and s.endswith((".", ")")) and " " in s):
-        if not (s[0] == "@" and " " in s and s[-1] in ".!?"):
+        if not (s[0] == "@" and " " in s and s[-1] in ".!?") and not _prose_after_start(s):
             return True
     ends_prose = s[-1] in ".!?:\"'”’)" and not s.endswith(");")
     if ends_prose and len(s) > 160 and s.count(" ") > len(s) // 12:
