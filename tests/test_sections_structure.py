@@ -314,3 +314,23 @@ def test_line_opening_with_a_path_then_sentences_is_prose() -> None:
     text = f"Server\n\nEndpoints\n\n{P1}\n\n{endpoint}\n\n{steps}\n\n{P2}\n"
     assert endpoint in kinds_of(text, "paragraph")
     assert len(kinds_of(text, "list_item")) == 3
+
+
+def test_indented_lines_glued_under_an_item_are_sub_items() -> None:
+    items = (
+        "The grammar of the language\nMacro expansion\n  Macro-by-example (macro_rules) transcription; hygiene\n"
+        "  cfg attributes\n  Procedural macros; attributes and derive\nName resolution"
+    )
+    text = f"Scope\n\n{P1}\n\nThe specification covers at least these areas:\n\n{items}\n\n{P2}\n"
+    got = kinds_of(text, "list_item")
+    assert "cfg attributes" in got and "Procedural macros; attributes and derive" in got
+    assert len(got) == 6 and kinds_of(text, "quote") == []
+
+
+def test_indented_block_after_a_blank_line_is_still_a_quote() -> None:
+    said = (
+        "    We shall not cease from exploration, and the end of all our exploring\n"
+        "    will be to arrive where we started."
+    )
+    text = f"Poems\n\n{P1}\n\n{said}\n\n{P2}\n"
+    assert kinds_of(text, "quote") == [said.strip()]

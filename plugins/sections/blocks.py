@@ -537,8 +537,20 @@ class _Segmenter:
         kind = "code" if code * 2 >= len(texts) or prose == 0 else "quote"
         if kind == "quote" and self.p.base_indent > 0 and lines[i].indent < self.p.base_indent + 8:
             kind = "paragraph"
+        if kind == "quote" and self.sub_items(i, j):
+            for x in range(i, j + 1):
+                self.unit(x, x, "list_item", lines[x].text)
+            return j + 1
         self.unit(i, j, kind, lines[i].text)
         return j + 1
+
+    def sub_items(self, i: int, j: int) -> bool:
+        """Short indented lines glued under a short line (an item of a list without markers):
+        the sub-items of that item, one per line, not a block quote."""
+        lines = self.lines
+        if i == 0 or lines[i - 1].blank or lines[i - 1].indent >= lines[i].indent or len(lines[i - 1].text) > 100:
+            return False
+        return all(not lines[x].blank and len(lines[x].text) <= 100 for x in range(i, j + 1))
 
     def code_run(self, i: int) -> int:
         """Unindented code: consecutive code-like lines, across blank lines while brackets are open."""

@@ -462,7 +462,8 @@ def _runs_on(a: Unit, b: Unit) -> bool:
     punctuation, ``b`` starts in lower case (a soft-broken line of one paragraph, not the next
     item of a list; items that all start in lower case are a list)."""
     return (
-        b.blank_before == 0
+        a.kind == b.kind == "paragraph"
+        and b.blank_before == 0
         and b.indent <= a.indent
         and a.tail[-1:].isalnum()
         and b.text[:1].islower()
