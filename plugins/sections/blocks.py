@@ -548,9 +548,15 @@ class _Segmenter:
         """Short indented lines glued under a short line (an item of a list without markers):
         the sub-items of that item, one per line, not a block quote."""
         lines = self.lines
-        if i == 0 or lines[i - 1].blank or lines[i - 1].indent >= lines[i].indent or len(lines[i - 1].text) > 100:
+        prev = lines[i - 1] if i > 0 else None
+        if prev is None or prev.blank or prev.indent >= lines[i].indent or len(prev.text) > 100:
             return False
-        return all(not lines[x].blank and len(lines[x].text) <= 100 for x in range(i, j + 1))
+        if is_code_like(prev.text):
+            return False
+        return all(
+            not lines[x].blank and len(lines[x].text) <= 100 and len(_WORD_RE.findall(lines[x].text)) >= 1
+            for x in range(i, j + 1)
+        )
 
     def code_run(self, i: int) -> int:
         """Unindented code: consecutive code-like lines, across blank lines while brackets are open."""
