@@ -46,5 +46,6 @@ def build(config_path: str | None, overrides: list[str] | None = None) -> Built:
     loaded = load_config(config_path)
     apply_overrides(loaded, overrides or [])
     plugins = load_plugins_for(loaded)
-    resolved = resolve(loaded, plugins.registry, sorted(plugins.failures))
+    failed = [f"{name} ({error})" for name, error in sorted(plugins.failures.items())]
+    resolved = resolve(loaded, plugins.registry, failed)
     return Built(loaded, plugins, resolved, Pipeline(resolved, plugins.registry))

@@ -58,7 +58,8 @@ def pipeline_started(config: Mapping[str, Any], inputs: list[str]) -> None:
     """Called once before the first document is read.
 
     :param config: the effective pipeline config as plain data (after overrides).
-    :param inputs: the input paths as given (``"-"`` for stdin).
+    :param inputs: where each document comes from, in input order: a file path, or
+        ``corpus.jsonl:12`` / ``<stdin>:3`` for a line of a JSONL corpus.
     :return: nothing; return values are ignored.
     """
 

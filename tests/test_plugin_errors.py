@@ -176,8 +176,6 @@ def test_config_using_a_stage_of_a_broken_entry_point_exits_2_naming_it(broken_e
     assert "plugins that failed to load: broken" in result.stderr
 
 
-@pytest.mark.xfail(reason="core: pipeline/build.py passes only the failed plugins' names to config.resolve, "
-                          "so the message lacks their import errors", strict=False)
 def test_config_using_a_broken_entry_point_shows_its_import_error(broken_entry_point, copydesk_cli, tmp_path):
     cfg = tmp_path / "pipeline.yaml"
     cfg.write_text("stages:\n  - name: broken\n", encoding="utf-8")
