@@ -334,3 +334,11 @@ def test_indented_block_after_a_blank_line_is_still_a_quote() -> None:
     )
     text = f"Poems\n\n{P1}\n\n{said}\n\n{P2}\n"
     assert kinds_of(text, "quote") == [said.strip()]
+
+
+def test_four_numbering_depths_give_four_levels() -> None:
+    text = (
+        f"Spec\n\n1. Intro\n\n{P1}\n\n2. Method\n\n{P2}\n\n2.1 Keys\n\n{P3}\n\n2.1.1 Groups\n\n{P1}\n\n"
+        f"2.1.1.1 Primes\n\n{P2}\n\n2.1.1.2 Generators\n\n{P3}\n\n2.1.2 Checks\n\n{P1}\n"
+    )
+    assert [lv for lv, _ in heads(text)] == [2, 2, 3, 4, 5, 5, 4]

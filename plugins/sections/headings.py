@@ -20,7 +20,7 @@ prose or hard-wrapped lines (continuations in lower case), and code when they re
 Levels come from, in this order: Markdown ``#`` marks when present; the numbering depth
 (``2.1`` -> 2); the underline character (in order of first use); the number of blank lines
 before (more blanks, higher rank); ALL CAPS vs mixed case (caps rank higher). Levels returned
-are 2 for top headings, 3 and 4 below (the title is level 1). With no cue at all, every heading
+are 2 for top headings, 3, 4 ... below, at most 6 (the title is level 1). With no cue at all, every heading
 is level 2.
 """
 
@@ -529,7 +529,7 @@ def _uniform_prefix(run: list[Unit]) -> list[Unit]:
 
 
 def assign_levels(heads: list[Unit]) -> None:
-    """Give each heading unit a level (2 = top, 3, 4) in place; see the module docstring.
+    """Give each heading unit a level (2 = top, 3, 4 ... at most 6) in place; see the module docstring.
 
     :param heads: the heading units in document order.
     """
@@ -570,7 +570,7 @@ def assign_levels(heads: list[Unit]) -> None:
     ranks = sorted(set(keys))
     rank_of = {k: i for i, k in enumerate(ranks)}
     for h, k in zip(heads, keys, strict=True):
-        h.level = min(2 + rank_of[k], 4)
+        h.level = min(2 + rank_of[k], 6)
 
 
 _LEAD_NUM_RE = re.compile(r"\d+")
@@ -605,7 +605,7 @@ def nest_bare_headings(units: list[Unit], body_from: int) -> None:
     if len(heads) < 3:
         return
     deepest = max(u.level or 2 for _, u in heads)
-    if deepest >= 4:
+    if deepest >= 6:
         return
     n_num = sum(1 for _, u in heads if number_depth(u.text))
     by_number = n_num >= 2 and 2 * n_num >= len(heads)  # levels came from the numbering
@@ -669,7 +669,7 @@ def _nest_numbered_runs(heads: list[Unit]) -> None:
     i = 0
     while i + 1 < n:
         p = heads[i]
-        if _step_number(p) is not None or _step_number(heads[i + 1]) != 1 or p.level is None or p.level >= 4:
+        if _step_number(p) is not None or _step_number(heads[i + 1]) != 1 or p.level is None or p.level >= 6:
             i += 1
             continue
         j = i + 1

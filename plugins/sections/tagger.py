@@ -9,7 +9,7 @@ Pipeline of the method (each step linear in the text):
    may come before or after the title; ``Key: value`` field headers (PEP style) give ``Title:``
    and ``Created:``/``Date:``; a front block of paginated text (RFC) is ``other``;
 4. :func:`~plugins.sections.headings.decide_headings` finds headings and list runs in the body,
-   :func:`~plugins.sections.headings.assign_levels` gives heading levels (2, 3, 4; title = 1).
+   :func:`~plugins.sections.headings.assign_levels` gives heading levels (2, 3, 4 ... at most 6; title = 1).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ class TaggedBlock:
 
     :ivar kind: ``title``, ``dateline``, ``heading``, ``paragraph``, ``list_item``, ``code``,
         ``quote``, ``table`` or ``other``.
-    :ivar level: 1 for the title, 2 for top headings, 3 and 4 below; ``None`` for other kinds.
+    :ivar level: 1 for the title, 2 for top headings, 3, 4 ... below (at most 6); ``None`` for other kinds.
     :ivar start: character offset of the block's first non-blank character in the text.
     :ivar end: character offset one past its last non-blank character (exclusive).
     """
