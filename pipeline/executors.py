@@ -285,6 +285,25 @@ def _worker_main(spec: PipelineSpec, conn: Connection, buf: Any, clock: Any, kee
             return
 
 
+# Thread-pool sizes of numeric libraries; the pool already runs one process per core, so each
+# worker gets one thread (more would oversubscribe the cores, and OpenBLAS threads spin).
+_THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS",
+               "VECLIB_MAXIMUM_THREADS")
+
+
+@contextlib.contextmanager
+def _single_threaded_math() -> Generator[None, None, None]:
+    """Set the ``*_NUM_THREADS`` variables to 1 (unless the user set them) while a worker is spawned."""
+    added = [name for name in _THREAD_ENV if name not in os.environ]
+    for name in added:
+        os.environ[name] = "1"
+    try:
+        yield
+    finally:
+        for name in added:
+            os.environ.pop(name, None)
+
+
 @dataclass
 class _Worker:
     process: BaseProcess
@@ -352,7 +371,8 @@ class ProcessPoolExecutor(Executor):
         clock[0] = -1.0
         args = (self.spec, child, buf, clock, self.keep_json, self.writer, os.getpid())
         proc = self.ctx.Process(target=_worker_main, args=args, daemon=True, name="copydesk-worker")
-        proc.start()
+        with _single_threaded_math():
+            proc.start()
         child.close()
         return _Worker(proc, parent, buf, clock)
 
