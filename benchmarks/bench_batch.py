@@ -73,6 +73,14 @@ def make_corpus(directory: Path, n: int, texts: list[tuple[str, str, str]]) -> i
     return total
 
 
+def stages_config(tmp: Path, stages: list[str]) -> tuple[str, str]:
+    """A config of exactly ``stages`` with the default exporters."""
+    path = tmp / "stages.yaml"
+    lines = ["stages:", *[f"  - name: {s}" for s in stages], "exporters:", "  - name: json", "  - name: markdown"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path), f"pipeline chosen with --stages: {' -> '.join(stages) or '(none)'}"
+
+
 def pipeline_config(tmp: Path) -> tuple[str | None, str]:
     """The default pipeline when it resolves and runs, else a config of the built-in stages that work."""
     sys.path.insert(0, str(ROOT))
@@ -206,6 +214,7 @@ def main() -> int:
     ap.add_argument("--throughput-docs", type=int, default=277,
                     help="documents (the evaluation texts, cycled) in the throughput corpus")
     ap.add_argument("--json", help="also write the results here")
+    ap.add_argument("--stages", nargs="*", help="run this list of stages instead of the default pipeline")
     ap.add_argument("--only", nargs="*", choices=["throughput", "memory", "floor", "cold"], help="run only these")
     args = ap.parse_args()
     texts = load_texts()
@@ -214,7 +223,7 @@ def main() -> int:
     print("load average at start:", os.getloadavg(), flush=True)
     with tempfile.TemporaryDirectory(prefix="copydesk-bench-") as name:
         tmp = Path(name)
-        config, note = pipeline_config(tmp)
+        config, note = stages_config(tmp, args.stages) if args.stages is not None else pipeline_config(tmp)
         results["pipeline"] = note
         print(note, flush=True)
         if "throughput" in only:
