@@ -51,7 +51,7 @@ _CODE_START_RE = re.compile(
 _CODE_STRONG_RE = re.compile(
     r"(?:[\w$.]+\(|(?:GET|POST|PUT|DELETE|HEAD|OPTIONS|PATCH) /|HTTP/\d"
     r"|[A-Z][a-z]*(?:-[A-Z][a-z]*)+: \S|(?:Host|Origin|Connection|Accept|Cookie|Server|Vary): \S+$"
-    r"|[a-z][\w+.-]*:\S+$|_\W|\w+\s*=\s*\S|\w+(?:,\s*\w+)*\s*:=\s*\S|\w+(?:,\s*\w+)+\s*=\s*\S|\w[\w.]*\.\w+\s*=)"
+    r"|[a-z][\w+.-]*:\S+$|_\W|\w+(?:,\s*\w+)*\s*:?=\s*\S|\w[\w.]*\.\w+\s*=)"
 )  # used with .match (anchored); ");" and " // " are checked as substrings
 _INNER_CHARS = "(=<>:|&+_-"
 _ATX_RE = re.compile(r"^(#{1,6})\s+\S")
