@@ -50,6 +50,7 @@ or lone surrogates (written as U+FFFD). The front-matter ``title`` and
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 
 import yaml
@@ -159,6 +160,8 @@ def _paragraphs(text: str) -> list[Block]:
     """A document without blocks (no stage made any) is written as its blank-line paragraphs."""
     out: list[Block] = []
     for m in re.finditer(r"\S(?:.*?\S)?(?=\n[ \t]*\n|\s*\Z)", text, re.S):
+        if all(c.isspace() or unicodedata.category(c) == "Cf" for c in m.group(0)):
+            continue  # invisible format characters only (a stray BOM): nothing to show
         out.append(Block(id=f"p{len(out) + 1}", kind="paragraph", start=m.start(), end=m.end(), text=m.group(0)))
     return out
 
