@@ -1,0 +1,234 @@
+"""Candidate keyphrases: noun phrases found with part-of-speech patterns, grouped by variant.
+
+Candidates are the word sequences matching ``(JJ | NN* | VBN | VBG | CD)* NN*`` inside a sentence
+(Hulth 2003, "Improved automatic keyword extraction given more linguistic knowledge"; the same
+pattern as Boudin 2016, ``pke``), and every sub-sequence of such a chunk that ends in a noun, so
+both "bilateral relations" and "South Korea China bilateral relations" compete. Variants (case,
+plural and inflection, "South Korea-China" vs "South Korea China") share one key: the sequence
+of Snowball (Porter2) stems of the letter/digit runs of the words, possessive dropped. Every
+occurrence of that stem sequence in the prose becomes a mention span.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import snowballstemmer
+
+from plugins.themes.text import Token
+
+NOUN = frozenset({"NN", "NNS", "NNP", "NNPS"})
+MODIFIER = frozenset({"JJ", "VBN", "VBG", "CD", "NNP", "NN", "NNS", "NNPS"})
+FIRST_KIND = {"JJ": 1, "VBN": 2, "VBG": 2, "CD": 3}
+_PART_RE = re.compile(r"[^\W_]+", re.UNICODE)
+# Words never inside a candidate even when the tagger calls them nouns or adjectives.
+STOP = frozenset(
+    """a about above after again against all also although am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each either
+    few for from further had has have having he her here hers herself him himself his how i if in
+    into is it its itself just let many me might more most much must my myself neither no nor not
+    now of off on once only or other others our ours ourselves out over own per same several she
+    should so some such than that the their theirs them themselves then there these they this
+    those through to too under until up upon us very via was we were what whatever when where
+    whether which while who whom whose why will with within without would yet you your yours
+    yourself yourselves mr mrs ms dr""".split()
+)
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+_STEM_CACHE: dict[str, str] = {}
+
+
+def stem(word: str) -> str:
+    """Snowball stem of a lower-cased word (memoised: the pure-Python stemmer is slow)."""
+    out = _STEM_CACHE.get(word)
+    if out is None:
+        if len(_STEM_CACHE) > 200_000:
+            _STEM_CACHE.clear()
+        out = _STEM_CACHE[word] = _STEMMER.stemWord(word.lower())
+    return out
+
+
+@dataclass(slots=True)
+class Part:
+    """A letter/digit run of a token: its stem, span, and where it sits."""
+
+    stem: str
+    start: int
+    end: int
+    token: int  # index into the analysis token list
+    sent: int
+
+
+@dataclass(slots=True)
+class Candidate:
+    """One keyphrase candidate (all variants of one stem sequence)."""
+
+    key: tuple[str, ...]
+    surfaces: Counter[str] = field(default_factory=Counter)  # cased form -> weight
+    chunk_hits: int = 0  # occurrences as (part of) a noun-phrase chunk
+    maximal_hits: int = 0  # occurrences as a whole chunk
+    first_surface: str = ""
+    cap_hits: int = 0  # chunk occurrences in prose with every word capitalised
+    prose_hits: int = 0  # chunk occurrences in prose (not title/heading)
+    proper: bool = True  # every token tagged NNP(S) in every chunk occurrence
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    mention_parts: list[int] = field(default_factory=list)  # index of the first part of each mention
+    n_words: int = 0
+    first_kind: int = 0  # 0 noun, 1 adjective, 2 participle, 3 number
+    noun_stems: frozenset[str] = frozenset()  # stems of the words tagged as nouns
+
+
+def token_parts(tok: Token) -> list[tuple[str, int, int]]:
+    """(stem, start, end) of each letter/digit run of a token; a possessive token has none."""
+    if tok.tag == "POS":
+        return []
+    return [
+        (stem(m.group(0)), tok.start + m.start(), tok.start + m.end())
+        for m in _PART_RE.finditer(tok.text)
+    ]
+
+
+def _is_word(tok: Token) -> bool:
+    return any(ch.isalnum() for ch in tok.text) and tok.text.lower() not in STOP
+
+
+def _vbg_ok(tokens: list[Token], j: int, i: int) -> bool:
+    """A gerund modifies a noun ("emerging industries", "harbour dredging plan") only before a
+    common noun, after a determiner, adjective or noun."""
+    if j + 1 >= len(tokens) or tokens[j + 1].tag not in ("NN", "NNS"):
+        return False
+    if j == i:
+        return j > 0 and tokens[j - 1].tag in ("DT", "PRP$", "POS", "JJ")
+    return tokens[j - 1].tag in ("JJ", "NN", "NNS")
+
+
+def chunks(tokens: list[Token]) -> list[tuple[int, int]]:
+    """Maximal candidate chunks as token index ranges ``[i, j)`` ending in a noun."""
+    out: list[tuple[int, int]] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        if tokens[i].tag in MODIFIER and _is_word(tokens[i]):
+            j = i
+            while (
+                j < n
+                and tokens[j].tag in MODIFIER
+                and _is_word(tokens[j])
+                and tokens[j].sent == tokens[i].sent
+                and (tokens[j].tag != "VBG" or _vbg_ok(tokens, j, i))
+            ):
+                j += 1
+            if j == i:
+                i += 1
+                continue
+            end = j
+            while end > i and tokens[end - 1].tag not in NOUN:
+                end -= 1
+            # "engagements signal a ...": a singular noun after a plural one and before a
+            # determiner is a verb the lexicon tagged as a noun.
+            if (
+                end == j
+                and end - i >= 2
+                and j < n
+                and tokens[j].tag in ("DT", "PRP$")
+                and tokens[end - 1].tag == "NN"
+                and tokens[end - 2].tag == "NNS"
+            ):
+                end -= 1
+            if end > i:
+                out.append((i, end))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def collect(
+    tokens: list[Token], prose_token: list[bool], max_words: int
+) -> tuple[list[Part], dict[tuple[str, ...], Candidate]]:
+    """Build the part sequence and the candidates of a tagged token list.
+
+    :param prose_token: per token, whether it lies in body prose (not a title or heading).
+    :param max_words: the longest candidate, in words.
+    """
+    parts: list[Part] = []
+    tok_parts: list[tuple[int, int]] = []  # per token: [first part, end part)
+    for ti, tok in enumerate(tokens):
+        a = len(parts)
+        for st, s, e in token_parts(tok):
+            parts.append(Part(st, s, e, ti, tok.sent))
+        tok_parts.append((a, len(parts)))
+
+    cands: dict[tuple[str, ...], Candidate] = {}
+    for i, j in chunks(tokens):
+        for a in range(i, j):
+            if tokens[a].tag == "CD" and a + 1 < j and tokens[a + 1].tag == "CD":
+                continue
+            for b in range(a + 1, min(j, a + max_words) + 1):
+                if tokens[b - 1].tag not in NOUN:
+                    continue
+                key = tuple(p.stem for p in parts[tok_parts[a][0] : tok_parts[b - 1][1]])
+                if not key or all(k.isdigit() for k in key):
+                    continue
+                c = cands.get(key)
+                surface = " ".join(_cased(tokens, t, prose_token[t]) for t in range(a, b))
+                if c is None:
+                    c = cands[key] = Candidate(key=key, first_surface=surface, n_words=b - a)
+                    c.first_kind = FIRST_KIND.get(tokens[a].tag, 0)
+                    c.noun_stems = frozenset(
+                        p.stem
+                        for t in range(a, b)
+                        if tokens[t].tag in NOUN
+                        for p in parts[tok_parts[t][0] : tok_parts[t][1]]
+                    )
+                # Sentence-initial and title-case (title, heading) forms say little about case.
+                c.surfaces[surface] += 1 if prose_token[a] and not _sentence_initial(tokens, a) else 0.01
+                c.chunk_hits += 1
+                if a == i and b == j:
+                    c.maximal_hits += 1
+                if prose_token[a]:
+                    c.prose_hits += 1
+                    if all(t.text[:1].isupper() for t in tokens[a:b]):
+                        c.cap_hits += 1
+                if any(t.tag not in ("NNP", "NNPS") for t in tokens[a:b]):
+                    c.proper = False
+
+    # Every occurrence of each candidate's stem sequence, within one sentence.
+    index: dict[str, list[int]] = {}
+    for pi, p in enumerate(parts):
+        index.setdefault(p.stem, []).append(pi)
+    for key, c in cands.items():
+        n = len(key)
+        for pi in index.get(key[0], ()):
+            if pi + n > len(parts):
+                break
+            if parts[pi + n - 1].sent != parts[pi].sent:
+                continue
+            if all(parts[pi + k].stem == key[k] for k in range(1, n)):
+                c.mentions.append((parts[pi].start, parts[pi + n - 1].end))
+                c.mention_parts.append(pi)
+    return parts, cands
+
+
+def _sentence_initial(tokens: list[Token], i: int) -> bool:
+    return i == 0 or tokens[i - 1].sent != tokens[i].sent or tokens[i - 1].text in "\"'\u201c\u2018("
+
+
+def _cased(tokens: list[Token], i: int, prose: bool) -> str:
+    """Names, acronyms and words capitalised inside a prose sentence keep their case; other
+    words are lower-cased."""
+    tok = tokens[i]
+    t = tok.text
+    if tok.tag in ("NNP", "NNPS") or (len(t) > 1 and t.isupper()):
+        return t
+    if prose and t[:1].isupper() and not _sentence_initial(tokens, i):
+        return t
+    return t.lower()
+
+
+def display_text(c: Candidate) -> str:
+    """The form to show: the commonest cased surface (first seen wins a tie)."""
+    return sorted(c.surfaces.items(), key=lambda kv: (-kv[1], kv[0] != c.first_surface, kv[0]))[0][0]

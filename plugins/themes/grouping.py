@@ -1,0 +1,122 @@
+"""Group scored keyphrases into themes and tag the sections that discuss them.
+
+Grouping is greedy and deterministic, in descending keyphrase score, after the topic clustering
+of Bougouin et al. 2013 (TopicRank): phrases sharing enough stems name one subject. Themes are
+then ranked by the noisy-or of their keyphrases' scores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.model import Document, Keyphrase, Theme
+
+THEME_TAG = "theme:"
+HEADING_PRIOR = 0.5
+COVERAGE_PRIOR = 0.5
+
+
+@dataclass
+class Scored:
+    """A keyphrase with its stem key and the section ids of its mentions."""
+
+    key: tuple[str, ...]
+    text: str
+    score: float
+    mentions: list[tuple[int, int]]
+    section_ids: set[str] = field(default_factory=set)
+    in_heading: bool = False
+    nouns: frozenset[str] = frozenset()
+    theme_score: float = 0.0
+
+
+def _related(a: Scored, b: Scored) -> bool:
+    """Same subject: one phrase holds the other's words, or they share a third of their words
+    and one of the shared words is a noun in both ("security concerns", "security dialogue";
+    not "recent exchanges", "recent years")."""
+    sa, sb = set(a.key), set(b.key)
+    if sa <= sb or sb <= sa:
+        return True
+    shared = sa & sb
+    return len(shared) * 3 >= len(sa | sb) and bool(shared & a.nouns & b.nouns)
+
+
+def theme_score(members: list[Scored], n_sections: int) -> float:
+    """Noisy-or of the members' scores (a subject named several ways is surer), raised when a
+    heading names the subject and by the share of sections discussing it. Both are hand-set
+    priors for structured documents (the training sets have neither headings nor sections)."""
+    miss = 1.0
+    for m in members:
+        miss *= 1.0 - m.score
+    if any(m.in_heading for m in members):
+        miss *= 1.0 - HEADING_PRIOR
+    if n_sections >= 3:
+        covered: set[str] = set()
+        for m in members:
+            covered |= m.section_ids
+        miss *= 1.0 - COVERAGE_PRIOR * len(covered) / n_sections
+    return 1.0 - miss
+
+
+def group(phrases: list[Scored], max_themes: int, n_sections: int = 1) -> list[list[Scored]]:
+    """Themes as lists of keyphrases (best first), themes in descending :func:`theme_score`.
+
+    Each keyphrase, best first, joins the first theme whose label (its best keyphrase) is
+    related to it; labels are compared, not members, so themes do not chain.
+    """
+    ordered = sorted(phrases, key=lambda p: (-p.score, p.key))
+    themes: list[list[Scored]] = []
+    for p in ordered:
+        for members in themes:
+            if _related(p, members[0]):
+                members.append(p)
+                break
+        else:
+            themes.append([p])
+    scored = [(theme_score(m, n_sections), m) for m in themes]
+    scored.sort(key=lambda sm: (-sm[0], sm[1][0].key))
+    out = []
+    for score, members in scored[:max_themes]:
+        members[0].theme_score = score
+        out.append(members)
+    return out
+
+
+def build_themes(groups: list[list[Scored]], section_order: list[str]) -> list[Theme]:
+    """Pydantic themes with ids ``t1``, ``t2`` ... and sections in document order."""
+    rank = {sid: i for i, sid in enumerate(section_order)}
+    out = []
+    for i, members in enumerate(groups, start=1):
+        sids: set[str] = set()
+        for m in members:
+            sids |= m.section_ids
+        out.append(
+            Theme(
+                id=f"t{i}",
+                label=members[0].text,
+                score=round(members[0].theme_score, 6),
+                keyphrases=[
+                    Keyphrase(text=m.text, score=round(m.score, 6), mentions=sorted(m.mentions))
+                    for m in members
+                ],
+                section_ids=sorted(sids, key=lambda s: rank.get(s, len(rank))),
+            )
+        )
+    return out
+
+
+def tag_sections(doc: Document, themes: list[Theme], per_section: int) -> None:
+    """Replace the ``theme:<label>`` tags of each section with its ``per_section`` best themes
+    (lower-cased labels), in theme rank order; other tags are kept as they are."""
+    by_section: dict[str, list[str]] = {}
+    for t in themes:
+        for sid in t.section_ids:
+            labels = by_section.setdefault(sid, [])
+            if len(labels) < per_section:
+                labels.append(THEME_TAG + t.label.lower())
+    for s in doc.sections:
+        kept = [tag for tag in s.tags if not tag.startswith(THEME_TAG)]
+        for tag in by_section.get(s.id, []):
+            if tag not in kept:
+                kept.append(tag)
+        s.tags = kept

@@ -1,0 +1,125 @@
+"""Tokens with character offsets, sentence splitting, part-of-speech tags and word rarity.
+
+Tagging uses the rule-based tagger bundled with TextBlob (a port of Pattern's tagger, which takes
+its lexicon and its morphological and contextual rules from Brill's tagger v1.14; Brill 1992,
+"A simple rule-based part of speech tagger"). It ships inside the ``textblob`` PyPI package, so
+nothing is downloaded at run time. Word rarity comes from the word counts TextBlob ships for its
+spelling corrector (Norvig's public-domain ``big.txt`` counts).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+# A word: letters/digits, with inner hyphens, dots, ampersands or apostrophes ("COVID-19", "2.1",
+# "O'Brien", "AT&T"); a trailing possessive "'s" is its own token.
+_TOKEN_RE = re.compile(
+    r"(?P<abbr>(?:[^\W\d_]\.){2,})"
+    r"|(?P<pos>['\u2019][sS]\b)"
+    r"|(?P<word>[^\W_]+(?:(?:[-\u2010\u2011\u2013.&/]|['\u2019](?![sS]\b))[^\W_]+)*)"
+    r"|(?P<punct>[^\w\s])",
+    re.UNICODE,
+)
+_ABBREV = frozenset(
+    "mr mrs ms dr prof sen rep gov gen col lt sgt st jr sr inc corp co ltd vs etc jan feb mar apr "
+    "jun jul aug sep sept oct nov dec no fig u.s u.k u.n e.g i.e".split()
+)
+_SENT_END = frozenset(".!?")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One token: its surface text, character span in the document, tag and sentence number."""
+
+    text: str
+    start: int
+    end: int
+    tag: str
+    sent: int
+
+
+def tokenize(text: str, offset: int = 0) -> list[tuple[str, int, int]]:
+    """Split ``text`` into ``(token, start, end)`` with offsets shifted by ``offset``."""
+    out: list[tuple[str, int, int]] = []
+    for m in _TOKEN_RE.finditer(text):
+        out.append((m.group(0), m.start() + offset, m.end() + offset))
+    return out
+
+
+def split_sentences(toks: list[tuple[str, int, int]], text: str, offset: int) -> list[list[tuple[str, int, int]]]:
+    """Group tokens into sentences: a break after ``.!?`` when the next token starts upper case
+    (or is not a word) and the word before is not a known abbreviation or a single letter."""
+    sents: list[list[tuple[str, int, int]]] = []
+    cur: list[tuple[str, int, int]] = []
+    n = len(toks)
+    for i, tok in enumerate(toks):
+        cur.append(tok)
+        if tok[0] in _SENT_END and i + 1 < n:
+            prev = toks[i - 1][0].lower() if i > 0 else ""
+            nxt = toks[i + 1][0]
+            if tok[0] == "." and (prev in _ABBREV or (len(prev) == 1 and prev.isalpha())):
+                continue
+            if nxt[:1].isupper() or nxt[:1] in "\"'\u201c\u2018(" or not nxt[:1].isalnum():
+                sents.append(cur)
+                cur = []
+        elif i + 1 < n and "\n\n" in text[tok[2] - offset : toks[i + 1][1] - offset]:
+            sents.append(cur)
+            cur = []
+    if cur:
+        sents.append(cur)
+    return sents
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Any:
+    from textblob.en import parser  # imported lazily: loading the lexicon takes a moment
+
+    return parser
+
+
+@lru_cache(maxsize=1)
+def _word_counts() -> tuple[dict[str, int], float]:
+    import textblob.en
+
+    counts: dict[str, int] = {}
+    path = os.path.join(textblob.en.MODULE, "en-spelling.txt")
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith(";;;"):
+                continue
+            parts = line.split()
+            if len(parts) == 2 and parts[1].isdigit():
+                counts[parts[0]] = int(parts[1])
+    return counts, math.log(max(counts.values()) + 1.0)
+
+
+def rarity(word: str) -> float:
+    """0 for the most common English word .. 1 for a word absent from the frequency list."""
+    counts, top = _word_counts()
+    c = counts.get(word.lower(), 0)
+    return 1.0 - math.log(c + 1.0) / top
+
+
+def tag_sentences(sents: list[list[tuple[str, int, int]]], first_sent: int = 0) -> list[Token]:
+    """Tag each sentence with Penn Treebank tags; returns the flat token list."""
+    parser = _parser()
+    out: list[Token] = []
+    for k, sent in enumerate(sents):
+        words = [t[0] for t in sent]
+        tagged = parser.find_tags(words)
+        for (w, s, e), (_, tag) in zip(sent, tagged, strict=True):
+            if w[:1] in "'\u2019" and w[1:].lower() == "s":
+                tag = "POS"
+            out.append(Token(w, s, e, tag, first_sent + k))
+    return out
+
+
+def warm_up() -> None:
+    """Load the tagger and the word counts now rather than on the first document."""
+    _parser()
+    _word_counts()
