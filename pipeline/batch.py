@@ -318,7 +318,7 @@ def run_batch(
                             raise OutputError(result.write_error)
                         names = sorted(result.written)
                         if state is not None and key is not None:
-                            state.cache.store_digests(key, item.doc_id, result.written)
+                            state.cache.store_written(key, item.doc_id, result.written)
                     elif to_stdout:
                         assert result.document_json is not None
                         stream.write(result.document_json + b"\n")

@@ -4,7 +4,7 @@ Layout: ``<cache_dir>/<16 hex digits of sha256(real path of the output dir)>/<do
 one small entry per document (the default ``cache_dir`` is ``.copydesk-cache`` in the working
 directory, so committed output directories stay clean). An entry records::
 
-    {"key": "<hex>", "outputs": {"<file name>": "<sha256 of its bytes>", ...}}
+    {"key": "<hex>", "outputs": {"<file name>": ["<sha256 of its bytes>", size, mtime_ns], ...}}
 
 ``key`` is the sha256 of
 
@@ -18,7 +18,8 @@ directory, so committed output directories stay clean). An entry records::
 * the sha256 of the input bytes.
 
 A document is skipped (status ``skipped-cached``) only when its entry's key matches and every
-recorded output is on disk with the recorded hash; otherwise it runs again. Entries are written
+recorded output is on disk unchanged (same size and modification time as written, or else the
+same sha256); otherwise it runs again. Entries are written
 after the outputs (so a killed run never leaves an entry for a missing output) with a temporary
 name and :func:`os.replace`; an unreadable entry is a miss.
 """
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_CACHE_DIR = ".copydesk-cache"
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"
 _MAX_FINGERPRINT_FILES = 2000
 
 
@@ -180,6 +181,9 @@ class DocumentCache:
     def lookup(self, key: str, doc_id: str) -> list[str] | None:
         """The output file names when ``doc_id`` is cached under ``key`` and its outputs are intact.
 
+        An output is intact when its size and modification time (ns) are those recorded when it
+        was written, or else when its bytes still hash to the recorded sha256.
+
         :returns: sorted output names, or ``None`` (a miss: no entry, another key, an output
             missing or changed on disk, an unreadable entry).
         """
@@ -190,27 +194,39 @@ class DocumentCache:
             return None
         if not isinstance(entry, dict) or entry.get("key") != key or not isinstance(entry.get("outputs"), dict):
             return None
-        outputs: dict[str, str] = entry["outputs"]
-        for name, digest in outputs.items():
+        outputs: dict[str, Any] = entry["outputs"]
+        for name, record in outputs.items():
             try:
                 target = safe_target(self.output_dir, name)
-            except Exception:  # noqa: BLE001 - a tampered entry is a miss
+                digest, size, mtime_ns = record
+                st = os.stat(target)
+            except Exception:  # noqa: BLE001 - a missing output or a tampered entry is a miss
                 return None
+            if (st.st_size, st.st_mtime_ns) == (size, mtime_ns):
+                continue
             if _sha256_file(target) != digest:
                 log.info("%s: output %s changed or missing; running again", doc_id, name)
                 return None
         return sorted(outputs)
 
     def store(self, key: str, doc_id: str, outputs: dict[str, bytes]) -> None:
-        """Record that ``doc_id`` produced ``outputs`` under ``key`` (after they were written).
+        """Record that ``doc_id`` produced ``outputs`` under ``key``, just after they were written
+        into the output directory (their size and modification time are read now).
 
         Failures to write the cache are logged, never raised: the cache is an optimisation.
         """
-        self.store_digests(key, doc_id, {n: hashlib.sha256(d).hexdigest() for n, d in outputs.items()})
+        written = {}
+        for name, data in outputs.items():
+            try:
+                st = os.stat(safe_target(self.output_dir, name))
+            except (OSError, ValueError):
+                return
+            written[name] = (hashlib.sha256(data).hexdigest(), st.st_size, st.st_mtime_ns)
+        self.store_written(key, doc_id, written)
 
-    def store_digests(self, key: str, doc_id: str, digests: dict[str, str]) -> None:
-        """As :meth:`store`, given ``{file name: sha256 hex digest}`` of the written outputs."""
-        entry = {"key": key, "outputs": dict(sorted(digests.items()))}
+    def store_written(self, key: str, doc_id: str, written: dict[str, tuple[str, int, int]]) -> None:
+        """As :meth:`store`, given ``{file name: (sha256 hex, size, mtime_ns)}`` taken by the writer."""
+        entry = {"key": key, "outputs": {n: list(v) for n, v in sorted(written.items())}}
         data = json.dumps(entry, sort_keys=True).encode("utf-8")
         try:
             if not self._made:

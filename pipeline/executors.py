@@ -118,14 +118,17 @@ class OutputWriter:
         from pipeline.outputs import write_atomic
 
         write = write_atomic if self.fsync else write_output
-        written: dict[str, str] = {}
+        written: dict[str, tuple[str, int, int]] = {}
         error = None
         try:
             for name, data in sorted(result.outputs.items()):
-                write(self.out_dir, name, data)
-                written[name] = hashlib.sha256(data).hexdigest()
+                path = write(self.out_dir, name, data)
+                st = os.stat(path)
+                written[name] = (hashlib.sha256(data).hexdigest(), st.st_size, st.st_mtime_ns)
         except CopydeskError as err:
             error = str(err)
+        except OSError as err:
+            error = f"{self.out_dir}: {err}"
         fields = {f.name: getattr(result, f.name) for f in dataclasses.fields(DocumentResult)}
         fields["outputs"] = {}
         return WrittenResult(**fields, written=written, write_error=error)
@@ -135,11 +138,11 @@ class OutputWriter:
 class WrittenResult(DocumentResult):
     """A result whose outputs a worker already wrote.
 
-    :ivar written: output file name -> sha256 hex digest of the bytes written.
+    :ivar written: output file name -> (sha256 hex digest, size, mtime_ns) of the file written.
     :ivar write_error: why writing failed (the batch then stops as for an unwritable directory).
     """
 
-    written: dict[str, str] = field(default_factory=dict)
+    written: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     write_error: str | None = None
 
 

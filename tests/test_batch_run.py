@@ -299,12 +299,16 @@ def test_cache_skips_unchanged_documents_and_reruns_what_changed(tmp_path: Path)
     assert "skipped-cached" in res.stderr.decode()
     assert outputs(tmp_path) == first
 
+    os.utime(tmp_path / "out/d04.json", ns=(1, 1))  # touched, same bytes: still valid (hash check)
+    (tmp_path / "out/d05.json").write_bytes(first["d05.json"][:-1] + b" ")  # same size, new bytes
+    os.utime(tmp_path / "out/d05.json", ns=(2, 2))
     (tmp_path / "in/d01.txt").write_text("A changed document.\n", encoding="utf-8")
     (tmp_path / "out/d02.json").write_text("edited by hand\n", encoding="utf-8")
     (tmp_path / "out/d03.json").unlink()
     cli(tmp_path, "--report", "report.json")
     st = statuses(report(tmp_path))
-    assert {k for k, v in st.items() if v == "ok"} == {"d01", "d02", "d03"}
+    assert {k for k, v in st.items() if v == "ok"} == {"d01", "d02", "d03", "d05"}
+    assert outputs(tmp_path)["d05.json"] == first["d05.json"]
     assert outputs(tmp_path)["d02.json"] == first["d02.json"]
     assert outputs(tmp_path)["d03.json"] == first["d03.json"]
 
