@@ -163,37 +163,49 @@ def collect(
         tok_parts.append((a, len(parts)))
 
     cands: dict[tuple[str, ...], Candidate] = {}
-    for i, j in chunks(tokens):
+    spans = chunks(tokens)
+    tok_key: dict[int, tuple[str, ...]] = {}
+    tok_cased: dict[int, str] = {}
+    for i, j in spans:
+        for t in range(i, j):
+            tok_key[t] = tuple(p.stem for p in parts[tok_parts[t][0] : tok_parts[t][1]])
+            tok_cased[t] = _cased(tokens, t, prose_token[t])
+    for i, j in spans:
         for a in range(i, j):
             if tokens[a].tag == "CD" and a + 1 < j and tokens[a + 1].tag == "CD":
                 continue
+            # Sentence-initial and title-case (title, heading) forms say little about case.
+            weight = 1.0 if prose_token[a] and not _sentence_initial(tokens, a) else 0.01
+            key: tuple[str, ...] = ()
+            words: list[str] = []
+            proper = True
+            capitalised = True
             for b in range(a + 1, min(j, a + max_words) + 1):
-                if tokens[b - 1].tag not in NOUN:
+                t = b - 1
+                tag = tokens[t].tag
+                key += tok_key[t]
+                words.append(tok_cased[t])
+                proper = proper and tag in ("NNP", "NNPS")
+                capitalised = capitalised and tokens[t].text[:1].isupper()
+                if tag not in NOUN or not key or all(k.isdigit() for k in key):
                     continue
-                key = tuple(p.stem for p in parts[tok_parts[a][0] : tok_parts[b - 1][1]])
-                if not key or all(k.isdigit() for k in key):
-                    continue
+                surface = " ".join(words)
                 c = cands.get(key)
-                surface = " ".join(_cased(tokens, t, prose_token[t]) for t in range(a, b))
                 if c is None:
                     c = cands[key] = Candidate(key=key, first_surface=surface, n_words=b - a)
                     c.first_kind = FIRST_KIND.get(tokens[a].tag, 0)
                     c.noun_stems = frozenset(
-                        p.stem
-                        for t in range(a, b)
-                        if tokens[t].tag in NOUN
-                        for p in parts[tok_parts[t][0] : tok_parts[t][1]]
+                        st for u in range(a, b) if tokens[u].tag in NOUN for st in tok_key[u]
                     )
-                # Sentence-initial and title-case (title, heading) forms say little about case.
-                c.surfaces[surface] += 1 if prose_token[a] and not _sentence_initial(tokens, a) else 0.01
+                c.surfaces[surface] += weight
                 c.chunk_hits += 1
                 if a == i and b == j:
                     c.maximal_hits += 1
                 if prose_token[a]:
                     c.prose_hits += 1
-                    if all(t.text[:1].isupper() for t in tokens[a:b]):
+                    if capitalised:
                         c.cap_hits += 1
-                if any(t.tag not in ("NNP", "NNPS") for t in tokens[a:b]):
+                if not proper:
                     c.proper = False
 
     # Every occurrence of each candidate's stem sequence, within one sentence.

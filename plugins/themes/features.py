@@ -58,6 +58,7 @@ def prose_blocks(doc: Document) -> list[tuple[int, Block]]:
 
 
 _ALPHA_RE = re.compile(r"[A-Za-z]+")
+_WORD_RE = re.compile(r"[^\W_]+")
 _SENT_END_RE = re.compile(r"[.!?](?:\s|$)")
 
 
@@ -182,7 +183,7 @@ def analyse(doc: Document, max_words: int = 5) -> Analysis:
         in_lead = sum(1 for i in mp if body_rank.get(parts[i].sent, LEAD_SENTENCES) < LEAD_SENTENCES)
         first = min(body) / n_body if body else 1.0
         last = max(body) / n_body if body else 1.0
-        rar = [rarity(w) for w in k]
+        rar = [rarity(w) for w in _WORD_RE.findall(c.first_surface)] or [1.0]
         wtf = [math.log1p(stem_tf.get(w, 0)) for w in k]
         prs = [pr.get(w, 0.0) for w in k]
         surface = c.first_surface

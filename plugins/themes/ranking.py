@@ -26,28 +26,24 @@ class Model:
 
     init: float
     rate: float
-    feature: np.ndarray  # (trees, nodes) feature index, -1 at leaves
-    threshold: np.ndarray
-    left: np.ndarray
+    roots: np.ndarray  # flat index of each tree's root
+    feature: np.ndarray  # per flat node: feature column (0 at leaves)
+    threshold: np.ndarray  # +inf at leaves
+    left: np.ndarray  # flat index of the left child (a leaf: itself)
     right: np.ndarray
     value: np.ndarray
     depth: int
 
     def decision(self, x: np.ndarray) -> np.ndarray:
-        """Raw margin for each row of ``x``."""
+        """Raw margin for each row of ``x``: all trees are walked at once, one level a step
+        (leaves point to themselves, so no leaf test is needed)."""
         n = x.shape[0]
-        out = np.full(n, self.init)
-        rows = np.arange(n)
-        for t in range(self.feature.shape[0]):
-            node = np.zeros(n, dtype=np.int64)
-            f, thr, lt, rt = self.feature[t], self.threshold[t], self.left[t], self.right[t]
-            for _ in range(self.depth):
-                fi = f[node]
-                leaf = fi < 0
-                go_left = x[rows, np.where(leaf, 0, fi)] <= thr[node]
-                node = np.where(leaf, node, np.where(go_left, lt[node], rt[node]))
-            out += self.rate * self.value[t][node]
-        return out
+        node = np.broadcast_to(self.roots, (n, self.roots.shape[0]))
+        rows = np.arange(n)[:, None]
+        for _ in range(self.depth):
+            go_left = x[rows, self.feature[node]] <= self.threshold[node]
+            node = np.where(go_left, self.left[node], self.right[node])
+        return self.init + self.rate * self.value[node].sum(axis=1)
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """Probability that each row is a keyphrase, in 0..1."""
@@ -64,24 +60,26 @@ def model_from_params(params: dict) -> Model:
         raise ValueError(f"parameter file uses unknown features {missing}")
     col = [FEATURES.index(n) for n in names]
     trees = params["trees"]
-    width = max(len(t["feature"]) for t in trees)
-
-    def pad(key: str, fill: float, dtype: type) -> np.ndarray:
-        arr = np.full((len(trees), width), fill, dtype=dtype)
-        for i, t in enumerate(trees):
-            arr[i, : len(t[key])] = t[key]
-        return arr
-
-    feat = pad("feature", -1, np.int64)
-    feat = np.where(feat >= 0, np.array(col + [0])[np.clip(feat, 0, None)], -1)
+    feature, threshold, left, right, value, roots = [], [], [], [], [], []
+    for t in trees:
+        base = len(feature)
+        roots.append(base)
+        for k, f in enumerate(t["feature"]):
+            leaf = f < 0
+            feature.append(0 if leaf else col[f])
+            threshold.append(np.inf if leaf else t["threshold"][k])
+            left.append(base + (k if leaf else t["left"][k]))
+            right.append(base + (k if leaf else t["right"][k]))
+            value.append(t["value"][k])
     return Model(
         init=float(params["init"]),
         rate=float(params["learning_rate"]),
-        feature=feat,
-        threshold=pad("threshold", 0.0, np.float64),
-        left=pad("left", 0, np.int64),
-        right=pad("right", 0, np.int64),
-        value=pad("value", 0.0, np.float64),
+        roots=np.array(roots, dtype=np.intp),
+        feature=np.array(feature, dtype=np.intp),
+        threshold=np.array(threshold, dtype=np.float64),
+        left=np.array(left, dtype=np.intp),
+        right=np.array(right, dtype=np.intp),
+        value=np.array(value, dtype=np.float64),
         depth=int(params["max_depth"]),
     )
 

@@ -53,8 +53,14 @@ class ThemeExtractor(Stage):
 
     def process(self, doc: Document) -> Document:
         s: ThemeSettings = self.settings  # type: ignore[assignment]
-        doc = doc.model_copy(deep=True)
-        doc.themes = []
+        # A new document; only the parts this stage changes are copied.
+        doc = doc.model_copy(
+            update={
+                "themes": [],
+                "sections": [sec.model_copy(update={"tags": list(sec.tags)}) for sec in doc.sections],
+                "diagnostics": list(doc.diagnostics),
+            }
+        )
         blocks = prose_blocks(doc)
         prose = "\n".join(b.text for _, b in blocks)
         if s.check_language and not looks_english(prose):
