@@ -12,7 +12,6 @@ occurrence of that stem sequence in the prose becomes a mention span.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 import snowballstemmer
@@ -68,7 +67,7 @@ class Candidate:
     """One keyphrase candidate (all variants of one stem sequence)."""
 
     key: tuple[str, ...]
-    surfaces: Counter[str] = field(default_factory=Counter)  # cased form -> weight
+    surfaces: dict[str, float] = field(default_factory=dict)  # cased form -> weight
     chunk_hits: int = 0  # occurrences as (part of) a noun-phrase chunk
     maximal_hits: int = 0  # occurrences as a whole chunk
     first_surface: str = ""
@@ -82,14 +81,21 @@ class Candidate:
     noun_stems: frozenset[str] = frozenset()  # stems of the words tagged as nouns
 
 
+_PARTS_CACHE: dict[str, tuple[tuple[str, int, int], ...]] = {}
+
+
 def token_parts(tok: Token) -> list[tuple[str, int, int]]:
     """(stem, start, end) of each letter/digit run of a token; a possessive token has none."""
     if tok.tag == "POS":
         return []
-    return [
-        (stem(m.group(0)), tok.start + m.start(), tok.start + m.end())
-        for m in _PART_RE.finditer(tok.text)
-    ]
+    rel = _PARTS_CACHE.get(tok.text)
+    if rel is None:
+        if len(_PARTS_CACHE) > 200_000:
+            _PARTS_CACHE.clear()
+        rel = _PARTS_CACHE[tok.text] = tuple(
+            (stem(m.group(0)), m.start(), m.end()) for m in _PART_RE.finditer(tok.text)
+        )
+    return [(st, tok.start + a, tok.start + b) for st, a, b in rel]
 
 
 def _is_word(tok: Token) -> bool:
@@ -197,7 +203,7 @@ def collect(
                     c.noun_stems = frozenset(
                         st for u in range(a, b) if tokens[u].tag in NOUN for st in tok_key[u]
                     )
-                c.surfaces[surface] += weight
+                c.surfaces[surface] = c.surfaces.get(surface, 0.0) + weight
                 c.chunk_hits += 1
                 if a == i and b == j:
                     c.maximal_hits += 1
@@ -209,19 +215,23 @@ def collect(
                     c.proper = False
 
     # Every occurrence of each candidate's stem sequence, within one sentence.
-    index: dict[str, list[int]] = {}
-    for pi, p in enumerate(parts):
-        index.setdefault(p.stem, []).append(pi)
+    longest = max((len(k) for k in cands), default=0)
+    grams: dict[tuple[str, ...], list[int]] = {}
+    n_parts = len(parts)
+    for pi in range(n_parts):
+        sent = parts[pi].sent
+        gram: tuple[str, ...] = ()
+        for q in range(pi, min(n_parts, pi + longest)):
+            if parts[q].sent != sent:
+                break
+            gram += (parts[q].stem,)
+            if gram in cands:
+                grams.setdefault(gram, []).append(pi)
     for key, c in cands.items():
         n = len(key)
-        for pi in index.get(key[0], ()):
-            if pi + n > len(parts):
-                break
-            if parts[pi + n - 1].sent != parts[pi].sent:
-                continue
-            if all(parts[pi + k].stem == key[k] for k in range(1, n)):
-                c.mentions.append((parts[pi].start, parts[pi + n - 1].end))
-                c.mention_parts.append(pi)
+        for pi in grams.get(key, ()):
+            c.mentions.append((parts[pi].start, parts[pi + n - 1].end))
+            c.mention_parts.append(pi)
     return parts, cands
 
 

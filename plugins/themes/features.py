@@ -59,6 +59,7 @@ def prose_blocks(doc: Document) -> list[tuple[int, Block]]:
 
 _ALPHA_RE = re.compile(r"[A-Za-z]+")
 _WORD_RE = re.compile(r"[^\W_]+")
+_DIGIT_RE = re.compile(r"\d")
 _SENT_END_RE = re.compile(r"[.!?](?:\s|$)")
 
 
@@ -128,7 +129,7 @@ def analyse(doc: Document, max_words: int = 5) -> Analysis:
     prose = [sent_kind[t.sent] == "body" for t in tokens]
     parts, cands = collect(tokens, prose, max_words)
     an.parts = parts
-    an.n_words = sum(1 for t in tokens if any(ch.isalnum() for ch in t.text))
+    an.n_words = len({p.token for p in parts})
     if not cands:
         return an
     keys = sorted(cands)
@@ -171,16 +172,18 @@ def analyse(doc: Document, max_words: int = 5) -> Analysis:
                     super_tf[sub] = max(super_tf[sub], tf[k])
                     sub_tf[k] = max(sub_tf[k], tf[sub])
 
+    part_sent = [p.sent for p in parts]
     rows = []
     for k, c in zip(keys, clist, strict=True):
         mp = c.mention_parts
         body = [body_index[i] for i in mp if i in body_index]
-        sents = {parts[i].sent for i in mp}
+        mention_sents = [part_sent[i] for i in mp]
+        sents = set(mention_sents)
         body_sents = [body_rank[s] for s in sents if s in body_rank]
         # Headings count as titles: the training sets have titles but no headings.
         in_title = any(sent_kind[s] != "body" for s in sents)
-        in_heading = sum(1 for i in mp if sent_kind[parts[i].sent] == "heading")
-        in_lead = sum(1 for i in mp if body_rank.get(parts[i].sent, LEAD_SENTENCES) < LEAD_SENTENCES)
+        in_heading = sum(1 for s in mention_sents if sent_kind[s] == "heading")
+        in_lead = sum(1 for s in mention_sents if body_rank.get(s, LEAD_SENTENCES) < LEAD_SENTENCES)
         first = min(body) / n_body if body else 1.0
         last = max(body) / n_body if body else 1.0
         rar = [rarity(w) for w in _WORD_RE.findall(c.first_surface)] or [1.0]
@@ -210,7 +213,7 @@ def analyse(doc: Document, max_words: int = 5) -> Analysis:
             min(rar),
             max(rar),
             1.0 if c.proper else 0.0,
-            1.0 if any(ch.isdigit() for ch in surface) else 0.0,
+            1.0 if _DIGIT_RE.search(surface) else 0.0,
             len(sents) / max(1, len(sent_kind)),
             math.log1p(n_body),
             1.0 if has_title else 0.0,
