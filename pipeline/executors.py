@@ -25,11 +25,12 @@ queued behind it goes to another worker and a fresh worker is started. A worker 
 its own (a segfault, ``os._exit``) fails only its current document the same way (status
 ``failed``).
 
-Workers are started with the ``spawn`` method as direct children of the coordinator (safe
-with threads in the coordinator) and ask the kernel to ``SIGKILL`` them when the coordinator
-dies (``PR_SET_PDEATHSIG``), so a coordinator killed mid-batch leaves no worker behind, even
-one stuck in an endless stage. They ignore ``SIGINT``: Ctrl-C reaches the coordinator, which
-stops them.
+Workers are direct children of the coordinator, started with ``fork`` when the coordinator
+runs no other thread (they start in milliseconds with every module imported) and ``spawn``
+otherwise; either way each rebuilds the pipeline from the :class:`PipelineSpec`. They ask the
+kernel to ``SIGKILL`` them when the coordinator dies (``PR_SET_PDEATHSIG``), so a coordinator
+killed mid-batch leaves no worker behind, even one stuck in an endless stage. They ignore
+``SIGINT``: Ctrl-C reaches the coordinator, which stops them.
 
 With :class:`DaskExecutor` a timed-out task is cancelled and the Dask worker that was running
 it is restarted (its process is killed by the nanny); the deadline counts from submission,
@@ -67,7 +68,7 @@ log = logging.getLogger(__name__)
 Task = tuple["InputItem", DocumentResult | None]
 Outcome = tuple["InputItem", DocumentResult]
 
-START_METHOD = "spawn"
+START_METHOD: str | None = None  # None: "fork" when this process runs no other thread, else "spawn"
 _PR_SET_PDEATHSIG = 1
 _STAGE_BUF = 256  # bytes of shared memory holding "stage\tplugin" of the running step
 
@@ -347,7 +348,9 @@ class ProcessPoolExecutor(Executor):
     :param timeout: seconds one document may run before its worker is killed; ``None``: no limit.
         Enforced within about 0.2 s of the deadline.
     :param window: tasks pulled ahead of the next result to yield (default ``4 * workers``).
-    :param start_method: a :mod:`multiprocessing` start method.
+    :param start_method: a :mod:`multiprocessing` start method; ``None`` picks ``fork`` when
+        this process runs no other Python thread (fast: the worker starts with every module
+        already imported) and ``spawn`` otherwise (forking a threaded process can deadlock).
     :param keep_json: return each result's ``document_json`` (set ``False`` when writing files).
     :param writer: workers write successful documents' outputs themselves (in parallel) and
         return :class:`WrittenResult` without the bytes.
@@ -355,7 +358,7 @@ class ProcessPoolExecutor(Executor):
     """
 
     def __init__(self, spec: PipelineSpec, workers: int, timeout: float | None = None,
-                 window: int | None = None, start_method: str = START_METHOD, keep_json: bool = True,
+                 window: int | None = None, start_method: str | None = START_METHOD, keep_json: bool = True,
                  writer: OutputWriter | None = None) -> None:
         self.spec = spec
         self.keep_json = keep_json
@@ -365,6 +368,10 @@ class ProcessPoolExecutor(Executor):
         self.window = max(window or 4 * self.workers, _DEPTH * self.workers)
         import multiprocessing
 
+        if start_method is None:
+            fork_ok = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+            start_method = "fork" if fork_ok else "spawn"
+        self.start_method = start_method
         self.ctx: Any = multiprocessing.get_context(start_method)
 
     def _start(self) -> _Worker:

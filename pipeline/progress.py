@@ -95,22 +95,30 @@ class RichProgress:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         self.console = Console(file=stream)
+        # No refresh thread (auto_refresh=False): the batch may fork worker processes, which is
+        # only safe while this process runs a single thread. advance() redraws at most 10 times/s.
         self.bar = Progress(
             TextColumn("[bold]copydesk"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            TextColumn("{task.fields[counts]}"), console=self.console, transient=True,
+            TextColumn("{task.fields[counts]}"), console=self.console, transient=True, auto_refresh=False,
         )
         self.task: Any = None
         self.counts: Counter[str] = Counter()
+        self.last = 0.0
 
     def start(self, total: int | None) -> None:
         """Show the bar."""
         self.bar.start()
         self.task = self.bar.add_task("run", total=total, counts="")
+        self.bar.refresh()
 
     def advance(self, doc_id: str, status: str) -> None:
         """Advance the bar by one document."""
         self.counts[status] += 1
         self.bar.update(self.task, advance=1, counts=_counts_text(self.counts))
+        now = time.monotonic()
+        if now - self.last >= 0.1:
+            self.last = now
+            self.bar.refresh()
 
     def finish(self) -> None:
         """Remove the bar."""

@@ -444,3 +444,16 @@ def test_input_above_max_bytes_fails_alone(tmp_path: Path) -> None:
     rep = report(tmp_path)
     assert statuses(rep) == {"big": "failed", "small": "ok"}
     assert "max_bytes" in rep["documents"][0]["error"]
+
+
+@pytest.mark.parametrize("method", ["spawn", "fork"])
+def test_process_pool_executor_in_order_with_either_start_method(tmp_path: Path, method: str) -> None:
+    from pipeline.executors import PipelineSpec, ProcessPoolExecutor
+    from pipeline.inputs import collect_inputs
+
+    make_project(tmp_path, {"a.txt": "one\n", "b.txt": "RAISE\n", "c.txt": "three\n", "d.txt": "four\n"})
+    spec = PipelineSpec(str(tmp_path / "cfg.yaml"), ("stages.mark.label=pooled",), str(tmp_path))
+    items = collect_inputs([str(tmp_path / "in")])
+    pool = ProcessPoolExecutor(spec, 2, start_method=method)
+    got = [(item.doc_id, res.status) for item, res in pool.map((i, None) for i in items)]
+    assert got == [("a", "ok"), ("b", "failed"), ("c", "ok"), ("d", "ok")]

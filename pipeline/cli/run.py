@@ -82,6 +82,10 @@ def run(
     from pipeline.inputs import collect_inputs
     from pipeline.progress import make_progress
 
+    # copydesk runs documents in parallel, not one document's maths: numeric libraries get one
+    # thread per process unless the user says otherwise (set before plugins import them).
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
     config_path, inputs = _split_args(args)
     built = build(config_path, list(overrides))
     cfg = built.resolved.config
