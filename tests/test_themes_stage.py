@@ -51,6 +51,8 @@ def test_seed_top_themes_name_its_subjects(seed_doc: Document) -> None:
         "korean peninsula": "peninsula" in words,
     }
     assert sum(subjects.values()) >= 4, (subjects, labels)
+    top3 = " ".join(" ".join(k.text.lower() for k in t.keyphrases) for t in seed_doc.themes[:3])
+    assert "relations" in top3 and "state visits" in top3, labels
     for filler in ("new phase", "recent years", "past decade", "various points"):
         assert filler not in labels
 

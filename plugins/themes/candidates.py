@@ -35,6 +35,14 @@ STOP = frozenset(
     yourself yourselves mr mrs ms dr""".split()
 )
 
+# Adjectives that date or count rather than describe ("recent years", "new phase"): never part of
+# a candidate (the stop-list idea of KEA, Frank et al. 1999, applied to modifiers).
+FILLER_MODIFIERS = frozenset(
+    """new recent past last next current former latest previous various several many certain
+    other same further overall whole entire own such additional particular possible likely
+    similar different""".split()
+)
+
 _STEMMER = snowballstemmer.stemmer("english")
 
 
@@ -79,6 +87,7 @@ class Candidate:
     n_words: int = 0
     first_kind: int = 0  # 0 noun, 1 adjective, 2 participle, 3 number
     noun_stems: frozenset[str] = frozenset()  # stems of the words tagged as nouns
+    common_stems: frozenset[str] = frozenset()  # stems of the words tagged as common nouns
 
 
 _PARTS_CACHE: dict[str, tuple[tuple[str, int, int], ...]] = {}
@@ -99,7 +108,10 @@ def token_parts(tok: Token) -> list[tuple[str, int, int]]:
 
 
 def _is_word(tok: Token) -> bool:
-    return any(ch.isalnum() for ch in tok.text) and tok.text.lower() not in STOP
+    low = tok.text.lower()
+    if tok.tag == "JJ" and low in FILLER_MODIFIERS:
+        return False
+    return any(ch.isalnum() for ch in tok.text) and low not in STOP
 
 
 def _vbg_ok(tokens: list[Token], j: int, i: int) -> bool:
@@ -202,6 +214,9 @@ def collect(
                     c.first_kind = FIRST_KIND.get(tokens[a].tag, 0)
                     c.noun_stems = frozenset(
                         st for u in range(a, b) if tokens[u].tag in NOUN for st in tok_key[u]
+                    )
+                    c.common_stems = frozenset(
+                        st for u in range(a, b) if tokens[u].tag in ("NN", "NNS") for st in tok_key[u]
                     )
                 c.surfaces[surface] = c.surfaces.get(surface, 0.0) + weight
                 c.chunk_hits += 1

@@ -118,8 +118,8 @@ def analyse(doc: Document, max_words: int = 5) -> Analysis:
         if not toks:
             continue
         sents = split_sentences(toks, block.text, block.start)
-        tagged = tag_sentences(sents, first_sent=len(sent_kind))
         kind = block.kind if block.kind in ("title", "heading") else "body"
+        tagged = tag_sentences(sents, first_sent=len(sent_kind), title_case=kind != "body")
         sent_kind.extend([kind] * len(sents))
         tokens.extend(tagged)
         token_block.extend([bi] * len(tagged))

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pipeline.model import Document, Keyphrase, Theme
 
 THEME_TAG = "theme:"
-HEADING_PRIOR = 0.5
-COVERAGE_PRIOR = 0.5
+HEADING_PRIOR = 0.0
+COVERAGE_PRIOR = 1.0
 
 
 @dataclass
@@ -27,15 +27,18 @@ class Scored:
     section_ids: set[str] = field(default_factory=set)
     in_heading: bool = False
     nouns: frozenset[str] = frozenset()
+    noun_sections: set[str] = field(default_factory=set)  # sections using its common nouns
     theme_score: float = 0.0
 
 
 def _related(a: Scored, b: Scored) -> bool:
-    """Same subject: one phrase holds the other's words, or they share a third of their words
-    and one of the shared words is a noun in both ("security concerns", "security dialogue";
-    not "recent exchanges", "recent years")."""
+    """Same subject: one phrase holds the other's words, they share their head noun, or they
+    share a third of their words and one of the shared words is a noun in both
+    ("security concerns", "security dialogue"; not "recent exchanges", "recent years")."""
     sa, sb = set(a.key), set(b.key)
     if sa <= sb or sb <= sa:
+        return True
+    if a.key[-1] == b.key[-1] and a.key[-1] in a.nouns:  # same head noun: "improved relations"
         return True
     shared = sa & sb
     return len(shared) * 3 >= len(sa | sb) and bool(shared & a.nouns & b.nouns)
@@ -43,18 +46,16 @@ def _related(a: Scored, b: Scored) -> bool:
 
 def theme_score(members: list[Scored], n_sections: int) -> float:
     """Noisy-or of the members' scores (a subject named several ways is surer), raised when a
-    heading names the subject and by the share of sections discussing it. Both are hand-set
-    priors for structured documents (the training sets have neither headings nor sections)."""
+    heading names the subject and by the share of sections using the common nouns of its label. Both
+    are hand-set priors for structured documents (the training sets have neither headings nor
+    sections)."""
     miss = 1.0
     for m in members:
         miss *= 1.0 - m.score
     if any(m.in_heading for m in members):
         miss *= 1.0 - HEADING_PRIOR
     if n_sections >= 3:
-        covered: set[str] = set()
-        for m in members:
-            covered |= m.section_ids
-        miss *= 1.0 - COVERAGE_PRIOR * len(covered) / n_sections
+        miss *= 1.0 - COVERAGE_PRIOR * len(members[0].noun_sections) / n_sections
     return 1.0 - miss
 
 

@@ -96,6 +96,12 @@ class ThemeExtractor(Stage):
         for sec in doc.sections:
             for bid in sec.block_ids:
                 section_of_block.setdefault(bid, sec.id)
+        stem_sections: dict[str, set[str]] = {}
+        for part in an.parts:
+            bi = an.token_block[part.token]
+            sid = section_of_block.get(doc.blocks[bi].id) if bi >= 0 else None
+            if sid is not None:
+                stem_sections.setdefault(part.stem, set()).add(sid)
         order = sorted(range(len(an.candidates)), key=lambda i: (-scores[i], an.candidates[i].key))
         phrases = []
         for i in order[: s.max_keyphrases]:
@@ -112,8 +118,12 @@ class ThemeExtractor(Stage):
                     sid = _section_at(doc, an.parts[pi].start)
                 if sid is not None:
                     sids.add(sid)
+            spread: set[str] = set()
+            for st in c.common_stems:
+                spread |= stem_sections.get(st, set())
             phrases.append(
-                Scored(c.key, an.texts[i], float(scores[i]), list(c.mentions), sids, heading, c.noun_stems)
+                Scored(c.key, an.texts[i], float(scores[i]), list(c.mentions), sids, heading, c.noun_stems,
+                       spread)
             )
         groups = group(phrases, s.top_k, len(doc.sections))
         doc.themes = build_themes(groups, [sec.id for sec in doc.sections])

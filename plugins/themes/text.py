@@ -105,12 +105,21 @@ def rarity(word: str) -> float:
     return 1.0 - math.log(c + 1.0) / top
 
 
-def tag_sentences(sents: list[list[tuple[str, int, int]]], first_sent: int = 0) -> list[Token]:
-    """Tag each sentence with Penn Treebank tags; returns the flat token list."""
+def tag_sentences(
+    sents: list[list[tuple[str, int, int]]], first_sent: int = 0, title_case: bool = False
+) -> list[Token]:
+    """Tag each sentence with Penn Treebank tags; returns the flat token list.
+
+    :param title_case: the text is a title or heading, where capitals mark words, not names:
+        words the lexicon knows in lower case are tagged in lower case.
+    """
     parser = _parser()
+    lexicon = parser.lexicon
     out: list[Token] = []
     for k, sent in enumerate(sents):
         words = [t[0] for t in sent]
+        if title_case:
+            words = [w.lower() if w[:1].isupper() and w.lower() in lexicon else w for w in words]
         tagged = parser.find_tags(words)
         for (w, s, e), (_, tag) in zip(sent, tagged, strict=True):
             if w[:1] in "'\u2019" and w[1:].lower() == "s":
