@@ -124,14 +124,39 @@ def test_idempotent_and_deterministic() -> None:
     assert doc.themes == []  # the input is not modified
 
 
+def _score(doc: Document, phrase: str) -> float:
+    return max((k.score for t in doc.themes for k in t.keyphrases if key(k.text) == key(phrase)),
+               default=0.0)
+
+
+def _theme_score(doc: Document, phrase: str) -> float:
+    return max((t.score for t in doc.themes for k in t.keyphrases if key(k.text) == key(phrase)),
+               default=0.0)
+
+
 def test_title_and_headings_weigh_more() -> None:
     body = ("The committee met on Tuesday. Members discussed the harbour dredging plan and the "
             "budget for the coming year. Several residents spoke. A vote on the ferry timetable "
             "was postponed until next month.")
     a = run(build([("title", "Harbour dredging plan"), ("paragraph", body)]))
     b = run(build([("title", "Ferry timetable"), ("paragraph", body)]))
-    assert a.themes[0].label.lower().startswith("harbour dredging")
-    assert b.themes[0].label.lower() == "ferry timetable"
+    assert _score(a, "harbour dredging plan") > _score(b, "harbour dredging plan")
+    assert _score(b, "ferry timetable") > _score(a, "ferry timetable")
+
+    paras = [
+        "The council debated the ferry timetable and the harbour dredging plan for an hour.",
+        "Residents asked about parking fees near the market and about the library hours.",
+        "Several members said the budget needs another review before the summer recess.",
+    ]
+
+    def structured(heading: str) -> Document:
+        return build([("title", "Council meeting"), ("paragraph", paras[0]), ("heading", heading),
+                      ("paragraph", paras[1]), ("heading", "Budget"), ("paragraph", paras[2])])
+
+    with_heading = run(structured("Harbour dredging plan"))
+    without = run(structured("Other business"))
+    assert len(with_heading.sections) >= 3
+    assert _theme_score(with_heading, "harbour dredging plan") > _theme_score(without, "harbour dredging plan")
 
 
 def test_non_prose_blocks_give_no_themes() -> None:
@@ -236,3 +261,17 @@ def test_registers_through_the_hook() -> None:
     assert got == [ThemeExtractor]
     assert ThemeExtractor.name == "themes"
     assert ThemeExtractor.requires == ("sections",) and ThemeExtractor.provides == ("themes",)
+
+
+def test_unstructured_documents_rank_themes_by_their_labels() -> None:
+    text = ("The census bureau will count illegal aliens in the 1990 census, officials said. "
+            "Critics of the census bureau say counting illegal aliens shifts House seats between "
+            "states. The House seats at stake could change the balance of the Congress.")
+    out = run(build([("title", "Census count of illegal aliens"), ("paragraph", text)]), top_k=3)
+    assert len(out.sections) < 3
+    assert [t.score for t in out.themes] == [t.keyphrases[0].score for t in out.themes]
+    # keeping the top themes never drops a keyphrase that outscores a kept label
+    full = run(build([("title", "Census count of illegal aliens"), ("paragraph", text)]), top_k=100)
+    best = sorted((k.score for t in full.themes for k in t.keyphrases), reverse=True)[:3]
+    kept = {k.score for t in out.themes for k in t.keyphrases}
+    assert set(best) <= kept

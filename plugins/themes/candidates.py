@@ -137,6 +137,8 @@ def chunks(tokens: list[Token]) -> list[tuple[int, int]]:
                 and _is_word(tokens[j])
                 and tokens[j].sent == tokens[i].sent
                 and (tokens[j].tag != "VBG" or _vbg_ok(tokens, j, i))
+                # a participle after a plural noun is a verb: "visits allowed leaders"
+                and not (tokens[j].tag == "VBN" and j > i and tokens[j - 1].tag == "NNS")
             ):
                 j += 1
             if j == i:

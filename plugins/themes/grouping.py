@@ -2,7 +2,7 @@
 
 Grouping is greedy and deterministic, in descending keyphrase score, after the topic clustering
 of Bougouin et al. 2013 (TopicRank): phrases sharing enough stems name one subject. Themes are
-then ranked by the noisy-or of their keyphrases' scores.
+then ranked by :func:`theme_score`.
 """
 
 from __future__ import annotations
@@ -45,17 +45,20 @@ def _related(a: Scored, b: Scored) -> bool:
 
 
 def theme_score(members: list[Scored], n_sections: int) -> float:
-    """Noisy-or of the members' scores (a subject named several ways is surer), raised when a
-    heading names the subject and by the share of sections using the common nouns of its label. Both
-    are hand-set priors for structured documents (the training sets have neither headings nor
-    sections)."""
+    """A theme's score: in a document of fewer than three sections, its label's score, so the
+    themes rank as their labels do and keeping the top themes never drops a better keyphrase.
+    In a structured document, the noisy-or of its keyphrases' scores (a subject named several
+    ways is surer), raised when a heading names it and by the share of sections using the
+    common nouns of its label: hand-set priors, as the training sets have neither headings nor
+    sections."""
+    if n_sections < 3:
+        return members[0].score
     miss = 1.0
     for m in members:
         miss *= 1.0 - m.score
     if any(m.in_heading for m in members):
         miss *= 1.0 - HEADING_PRIOR
-    if n_sections >= 3:
-        miss *= 1.0 - COVERAGE_PRIOR * len(members[0].noun_sections) / n_sections
+    miss *= 1.0 - COVERAGE_PRIOR * len(members[0].noun_sections) / n_sections
     return 1.0 - miss
 
 
