@@ -165,10 +165,10 @@ def internal_failure(item: InputItem, message: str, status: str = "failed",
                           error=f"{item.origin or item.doc_id}: {message}")
 
 
-def safe_process(built: Built, item: InputItem) -> DocumentResult:
+def safe_process(built: Built, item: InputItem, keep_json: bool = True) -> DocumentResult:
     """``built.pipeline.process(item)``, turning any unexpected exception into a failed result."""
     try:
-        return built.pipeline.process(item)
+        return built.pipeline.process(item, keep_json=keep_json)
     except Exception as err:  # noqa: BLE001 - the runner should not raise; never lose a document
         log.debug("unexpected error processing %s", item.doc_id, exc_info=True)
         return internal_failure(item, f"internal error: {type(err).__name__}: {err}")
@@ -276,9 +276,7 @@ def _worker_main(spec: PipelineSpec, conn: Connection, buf: Any, clock: Any, kee
         index, item = msg
         clock[1] = time.monotonic()
         clock[0] = index
-        result = safe_process(built, item)
-        if not keep_json:
-            result.document_json = None
+        result = safe_process(built, item, keep_json)
         if writer is not None and result.status == "ok":
             buf.value = b"write\t"
             result = writer.write(result)

@@ -92,7 +92,7 @@ class Pipeline:
         name = self.reader_name(item)
         reader = self.readers[name]
         max_bytes = getattr(reader.settings, "max_bytes", None)
-        if item.path is not None and isinstance(max_bytes, int):
+        if item.raw is None and item.path is not None and isinstance(max_bytes, int):
             try:
                 size = os.stat(item.path).st_size
             except OSError as err:
@@ -149,8 +149,12 @@ class Pipeline:
                 raise StageError(f"export:{exporter.name}", exporter.name, f"{type(err).__name__}: {err}") from err
         return out
 
-    def process(self, item: InputItem) -> DocumentResult:
-        """Read, run and export one input; never raises for problems of this document."""
+    def process(self, item: InputItem, *, keep_json: bool = True) -> DocumentResult:
+        """Read, run and export one input; never raises for problems of this document.
+
+        :param keep_json: also serialise the document as one JSON line (``-o -`` and hooks need
+            it; a second serialisation, so batch workers writing files skip it).
+        """
         timings: dict[str, float] = {}
         result = DocumentResult(doc_id=item.doc_id, status="failed")
         step, plugin = "read", None
@@ -162,7 +166,8 @@ class Pipeline:
             doc = self.run_stages(doc, timings)
             t0 = time.perf_counter()
             result.outputs = self.export(doc)
-            result.document_json = document_json_line(doc)
+            if keep_json:
+                result.document_json = document_json_line(doc)
             timings["export"] = time.perf_counter() - t0
             result.status = "ok"
         except StageError as err:
