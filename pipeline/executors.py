@@ -564,7 +564,7 @@ def dask_process(spec: PipelineSpec, item: InputItem) -> DocumentResult:
 
 def _with_bytes(item: InputItem) -> InputItem:
     """``item`` carrying its input bytes (read here) so Dask workers need not read the file."""
-    if item.raw is not None or item.path is None:
+    if item.raw is not None:
         return item
     try:
         raw = item.read_bytes()

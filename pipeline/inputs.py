@@ -17,7 +17,7 @@ import sys
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 from pipeline.errors import InputError
 
@@ -31,7 +31,9 @@ class InputItem:
 
     :ivar doc_id: unique, file-name-safe id.
     :ivar path: the file as given (``None`` for stdin/JSONL lines).
-    :ivar raw: the bytes, when already in memory (JSONL lines); else read from ``path``.
+    :ivar raw: the bytes, when already in memory (lines read from stdin); else read from
+        ``path`` or, for a line of a JSONL corpus file, from ``corpus`` at byte ``offset``
+        (so a large corpus is never held in memory).
     :ivar metadata: metadata given with the input (JSONL ``metadata``).
     :ivar format: a reader hint (``md``, ``html``, ``txt``) from the JSONL record.
     :ivar origin: where it came from, for messages (``corpus.jsonl:12``).
@@ -43,6 +45,8 @@ class InputItem:
     metadata: dict[str, Any] = field(default_factory=dict)
     format: str | None = None
     origin: str = ""
+    corpus: str | None = None
+    offset: int | None = None
 
     def read_bytes(self) -> bytes:
         """The raw input.
@@ -51,6 +55,14 @@ class InputItem:
         """
         if self.raw is not None:
             return self.raw
+        if self.corpus is not None and self.offset is not None:
+            try:
+                with open(self.corpus, "rb") as fh:
+                    fh.seek(self.offset)
+                    rec = json.loads(fh.readline())
+            except (OSError, ValueError) as err:
+                raise InputError(self.origin, f"cannot re-read the corpus line: {err}") from None
+            return str(rec.get("text", rec.get("raw"))).encode("utf-8")
         assert self.path is not None
         try:
             with open(self.path, "rb") as fh:
@@ -95,7 +107,11 @@ def _walk(root: str, include: list[str], exclude: list[str]) -> list[str]:
     return sorted(found)
 
 
-def _jsonl_items(lines: Iterator[tuple[int, str]], source: str) -> Iterator[InputItem]:
+def _jsonl_items(
+    lines: Iterator[tuple[int, str]], source: str, offsets: list[int] | None = None
+) -> Iterator[InputItem]:
+    """Items of a JSONL stream; with ``offsets`` (byte offset of each line in the file
+    ``source``) the text is left on disk and re-read when the document runs."""
     for lineno, line in lines:
         if not line.strip():
             continue
@@ -116,13 +132,16 @@ def _jsonl_items(lines: Iterator[tuple[int, str]], source: str) -> Iterator[Inpu
         raw_id = rec.get("id")
         doc_id = safe_id(str(raw_id)) if raw_id not in (None, "") else f"line-{lineno}"
         fmt = rec.get("format")
+        lazy = offsets is not None
         yield InputItem(
             doc_id=doc_id,
             path=None,
-            raw=text.encode("utf-8"),
+            raw=None if lazy else text.encode("utf-8"),
             metadata=meta,
             format=fmt if isinstance(fmt, str) else None,
             origin=origin,
+            corpus=source if lazy else None,
+            offset=offsets[lineno - 1] if offsets is not None else None,
         )
 
 
@@ -159,11 +178,21 @@ def collect_inputs(
     return _disambiguate(items)
 
 
+def _lines_with_offsets(fh: BinaryIO, offsets: list[int]) -> Iterator[tuple[int, str]]:
+    """Yield ``(line number, text)`` one line at a time, appending each line's byte offset."""
+    pos = 0
+    for lineno, raw_line in enumerate(fh, 1):
+        offsets.append(pos)
+        pos += len(raw_line)
+        yield lineno, raw_line.decode("utf-8")
+
+
 def _file_items(path: str, rel: str) -> list[InputItem]:
     if path.lower().endswith(".jsonl"):
         try:
-            with open(path, encoding="utf-8") as fh:
-                return list(_jsonl_items(enumerate(fh, 1), path))
+            with open(path, "rb") as fh:
+                offsets: list[int] = []
+                return list(_jsonl_items(_lines_with_offsets(fh, offsets), path, offsets))
         except UnicodeDecodeError:
             raise InputError(path, "JSONL corpora must be UTF-8") from None
         except OSError as err:

@@ -46,6 +46,7 @@ def test_jsonl_corpus_lines_become_documents(tmp_path: Path) -> None:
     items = collect_inputs([str(corpus)])
     assert [i.doc_id for i in items] == ["etc-passwd", "line-3"]
     assert items[0].read_bytes() == b"one" and items[0].metadata == {"k": 1}
+    assert items[0].raw is None and items[1].read_bytes() == b"two"  # texts stay on disk until run
 
 
 def test_malformed_jsonl_names_file_and_line(tmp_path: Path) -> None:
