@@ -1,17 +1,4 @@
-"""Executors: where the documents of a batch run (this process, a process pool, a Dask cluster).
-
-Every executor has the same shape: :meth:`Executor.map` takes an iterable of *tasks*
-``(item, known_result)`` and yields ``(item, result)`` **in task order**, whatever order the
-documents finish in. A task whose ``known_result`` is not ``None`` (a cache hit) is not run;
-it just keeps its place in the output order. Tasks are pulled lazily and at most ``window``
-tasks are in flight or buffered at once, so memory does not grow with the size of the batch.
-
-Workers never receive a pipeline object: each worker process rebuilds the pipeline once from
-a :class:`PipelineSpec` (the config path and the ``--set`` overrides), exactly as the command
-line built it, so plugins must be importable modules.
-
-Timeout design (:class:`ProcessPoolExecutor`)
----------------------------------------------
+"""A process pool whose timeouts kill (:class:`ProcessPoolExecutor`).
 
 Timeouts are enforced by killing, never cooperatively. The pool is a set of long-lived worker
 processes, each connected to the coordinator by its own pipe and holding at most two documents:
@@ -31,30 +18,23 @@ otherwise; either way each rebuilds the pipeline from the :class:`PipelineSpec`.
 kernel to ``SIGKILL`` them when the coordinator dies (``PR_SET_PDEATHSIG``), so a coordinator
 killed mid-batch leaves no worker behind, even one stuck in an endless stage. They ignore
 ``SIGINT``: Ctrl-C reaches the coordinator, which stops them.
-
-With :class:`DaskExecutor` a timed-out task is cancelled and the Dask worker that was running
-it is restarted (its process is killed by the nanny); the deadline counts from submission,
-and the window equals the cluster's thread count so a submitted task starts at once.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import importlib
 import logging
 import os
 import signal
 import threading
 import time
-from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import CopydeskError
-from pipeline.runner import DocumentResult
+from pipeline.executors.base import Executor, Outcome, OutputWriter, PipelineSpec, Task, internal_failure, safe_process
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -65,131 +45,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-Task = tuple["InputItem", DocumentResult | None]
-Outcome = tuple["InputItem", DocumentResult]
-
 START_METHOD: str | None = None  # None: "fork" when this process runs no other thread, else "spawn"
 _PR_SET_PDEATHSIG = 1
 _STAGE_BUF = 256  # bytes of shared memory holding "stage\tplugin" of the running step
-
-
-@dataclass(frozen=True)
-class PipelineSpec:
-    """What a worker needs to rebuild the pipeline: ``build(config_path, list(overrides))``.
-
-    :ivar config_path: absolute path of the YAML config, ``None`` for the embedded default.
-    :ivar overrides: the ``KEY=VALUE`` strings given to ``--set``.
-    :ivar cwd: the coordinator's working directory; Dask workers change to it (when it exists
-        there) so relative input paths mean the same on every machine of a shared file system.
-    """
-
-    config_path: str | None
-    overrides: tuple[str, ...] = ()
-    cwd: str | None = None
-
-    def build(self) -> Built:
-        """Build the pipeline in this process.
-
-        :raises pipeline.errors.ConfigError: as :func:`pipeline.build.build`.
-        """
-        from pipeline.build import build
-
-        return build(self.config_path, list(self.overrides))
-
-
-@dataclass(frozen=True)
-class OutputWriter:
-    """Writes a document's outputs where it was processed (in pool workers, in parallel).
-
-    :ivar out_dir: the output directory (already created by the batch).
-    :ivar fsync: fsync each file (see :func:`pipeline.batch.write_output`).
-    """
-
-    out_dir: str
-    fsync: bool = False
-
-    def write(self, result: DocumentResult) -> WrittenResult:
-        """Write ``result.outputs`` atomically; return the result without the bytes.
-
-        Never raises: a write failure is returned as :attr:`WrittenResult.write_error`.
-        """
-        import hashlib
-
-        from pipeline.batch import write_output
-        from pipeline.outputs import write_atomic
-
-        write = write_atomic if self.fsync else write_output
-        written: dict[str, tuple[str, int, int]] = {}
-        error = None
-        try:
-            for name, data in sorted(result.outputs.items()):
-                path = write(self.out_dir, name, data)
-                st = os.stat(path)
-                written[name] = (hashlib.sha256(data).hexdigest(), st.st_size, st.st_mtime_ns)
-        except CopydeskError as err:
-            error = str(err)
-        except OSError as err:
-            error = f"{self.out_dir}: {err}"
-        fields = {f.name: getattr(result, f.name) for f in dataclasses.fields(DocumentResult)}
-        fields["outputs"] = {}
-        return WrittenResult(**fields, written=written, write_error=error)
-
-
-@dataclass
-class WrittenResult(DocumentResult):
-    """A result whose outputs a worker already wrote.
-
-    :ivar written: output file name -> (sha256 hex digest, size, mtime_ns) of the file written.
-    :ivar write_error: why writing failed (the batch then stops as for an unwritable directory).
-    """
-
-    written: dict[str, tuple[str, int, int]] = field(default_factory=dict)
-    write_error: str | None = None
-
-
-class Executor(ABC):
-    """Runs tasks and yields their results in task order (see the module docstring)."""
-
-    @abstractmethod
-    def map(self, tasks: Iterable[Task]) -> Generator[Outcome, None, None]:
-        """Yield ``(item, result)`` for every task, in the order the tasks were given.
-
-        Closing the returned generator early (``fail_fast``) stops all work in flight.
-        """
-
-
-def internal_failure(item: InputItem, message: str, status: str = "failed",
-                     stage: str | None = None, plugin: str | None = None) -> DocumentResult:
-    """A result for a document that could not be run to completion by its worker."""
-    return DocumentResult(doc_id=item.doc_id, status=status, stage=stage, plugin=plugin,
-                          error=f"{item.origin or item.doc_id}: {message}")
-
-
-def safe_process(built: Built, item: InputItem, keep_json: bool = True) -> DocumentResult:
-    """``built.pipeline.process(item)``, turning any unexpected exception into a failed result."""
-    try:
-        return built.pipeline.process(item, keep_json=keep_json)
-    except Exception as err:  # noqa: BLE001 - the runner should not raise; never lose a document
-        log.debug("unexpected error processing %s", item.doc_id, exc_info=True)
-        return internal_failure(item, f"internal error: {type(err).__name__}: {err}")
-
-
-class SerialExecutor(Executor):
-    """Runs every document in this process, one after another (no timeout, no isolation
-    from crashes of the interpreter itself; Python exceptions still fail one document only).
-
-    :param built: the pipeline built by the caller.
-    """
-
-    def __init__(self, built: Built) -> None:
-        self.built = built
-
-    def map(self, tasks: Iterable[Task]) -> Generator[Outcome, None, None]:
-        for item, known in tasks:
-            yield item, known if known is not None else safe_process(self.built, item)
-
-
-# --------------------------------------------------------------------------- process pool
 
 
 def _instrument(built: Built, buf: Any) -> None:
@@ -540,168 +398,3 @@ class ProcessPoolExecutor(Executor):
             index, item = w.tasks.popleft()
             assert index == tag, (index, tag)
             done[index] = (item, payload)
-
-
-# --------------------------------------------------------------------------- dask
-
-_DASK_BUILT: dict[tuple[PipelineSpec, int], Built] = {}
-_DASK_LOCK = threading.Lock()
-
-
-def dask_process(spec: PipelineSpec, item: InputItem) -> DocumentResult:
-    """The Dask task: process one item with this worker thread's pipeline (built once)."""
-    key = (spec, threading.get_ident())
-    with _DASK_LOCK:
-        if spec.cwd and os.path.isdir(spec.cwd) and os.getcwd() != spec.cwd:
-            os.chdir(spec.cwd)
-        built = _DASK_BUILT.get(key)
-    if built is None:
-        built = spec.build()
-        with _DASK_LOCK:
-            _DASK_BUILT[key] = built
-    return safe_process(built, item)
-
-
-def _with_bytes(item: InputItem) -> InputItem:
-    """``item`` carrying its input bytes (read here) so Dask workers need not read the file."""
-    if item.raw is not None:
-        return item
-    try:
-        raw = item.read_bytes()
-    except CopydeskError:
-        return item  # the worker reports the read error
-    return dataclasses.replace(item, raw=raw)
-
-
-class DaskExecutor(Executor):
-    """Runs documents on a Dask cluster through ``distributed.Client``.
-
-    Each task carries the document's input bytes (read by the coordinator). The config file and
-    plugin modules must be importable/readable under the same paths on the Dask workers (a
-    shared file system or the same image); workers change to the coordinator's working
-    directory when it exists there.
-
-    :param spec: how workers rebuild the pipeline.
-    :param scheduler: the scheduler address (``tcp://host:8786``); ``None`` starts a local
-        cluster of ``workers`` single-threaded processes for this run.
-    :param workers: local cluster size when ``scheduler`` is ``None``.
-    :param timeout: seconds from submission before a task is cancelled and its worker restarted.
-    :raises pipeline.errors.ConfigError: from :meth:`map`, when ``dask[distributed]`` is missing
-        or the scheduler cannot be reached.
-    """
-
-    def __init__(self, spec: PipelineSpec, scheduler: str | None, workers: int = 1,
-                 timeout: float | None = None) -> None:
-        self.spec = spec
-        self.scheduler = scheduler
-        self.workers = max(1, workers)
-        self.timeout = timeout
-
-    def _client(self) -> Any:
-        from pipeline.errors import ConfigError
-
-        try:
-            distributed: Any = importlib.import_module("distributed")
-        except ImportError:
-            raise ConfigError("the dask executor needs the optional extra: pip install 'copydesk[dask]'") from None
-        if log.getEffectiveLevel() > logging.INFO:
-            logging.getLogger("distributed").setLevel(logging.WARNING)  # its INFO lines are noise here
-        try:
-            if self.scheduler:
-                return distributed.Client(self.scheduler, timeout="10s", set_as_default=False)
-            cluster = distributed.LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                                               dashboard_address=None, silence_logs=logging.WARNING)
-            return distributed.Client(cluster, set_as_default=False)
-        except (OSError, TimeoutError) as err:
-            raise ConfigError(f"cannot connect to the Dask scheduler {self.scheduler}: {err}") from None
-
-    def map(self, tasks: Iterable[Task]) -> Generator[Outcome, None, None]:
-        import uuid
-
-        distributed: Any = importlib.import_module("distributed")
-
-        client = self._client()
-        own_cluster = self.scheduler is None
-        token = uuid.uuid4().hex[:12]
-        try:
-            nthreads = max(1, sum(client.nthreads().values()))
-            window = nthreads if self.timeout else 2 * nthreads
-            source = iter(tasks)
-            exhausted = False
-            pulled = next_out = 0
-            done: dict[int, Outcome] = {}
-            running: dict[Any, tuple[int, InputItem, float]] = {}
-            while True:
-                while not exhausted and len(running) < window and pulled - next_out < 4 * window:
-                    try:
-                        item, known = next(source)
-                    except StopIteration:
-                        exhausted = True
-                        break
-                    if known is not None:
-                        done[pulled] = (item, known)
-                    else:
-                        item = _with_bytes(item)
-                        fut = client.submit(dask_process, self.spec, item, key=f"copydesk-{token}-{pulled}",
-                                            pure=False, retries=0)
-                        running[fut] = (pulled, item, time.monotonic())
-                    pulled += 1
-                while next_out in done:
-                    outcome = done.pop(next_out)
-                    next_out += 1
-                    yield outcome
-                if exhausted and next_out == pulled:
-                    return
-                if not running:
-                    continue
-                wait_for = None
-                if self.timeout:
-                    first = min(t for _, _, t in running.values())
-                    wait_for = max(0.05, first + self.timeout - time.monotonic())
-                try:
-                    with client.as_current():
-                        finished = distributed.wait(list(running), timeout=wait_for,
-                                                    return_when="FIRST_COMPLETED").done
-                except TimeoutError:
-                    finished = set()
-                for fut in finished:
-                    index, item, _ = running.pop(fut)
-                    if fut.status == "finished":
-                        done[index] = (item, fut.result())
-                    else:
-                        err = fut.exception()
-                        done[index] = (item, internal_failure(item, f"Dask task failed: {type(err).__name__}: {err}"))
-                    fut.release()
-                if self.timeout:
-                    now = time.monotonic()
-                    for fut, (index, item, t0) in list(running.items()):
-                        if now - t0 >= self.timeout:
-                            self._kill_task(client, fut)
-                            running.pop(fut)
-                            done[index] = (item, internal_failure(
-                                item, f"timed out after {self.timeout:g} s; Dask worker restarted", status="timeout"))
-        finally:
-            with contextlib.suppress(Exception):
-                client.close()
-            if own_cluster and client.cluster is not None:
-                with contextlib.suppress(Exception):
-                    client.cluster.close()
-
-    @staticmethod
-    def _kill_task(client: Any, fut: Any) -> None:
-        processing = client.processing()
-        holders = [addr for addr, keys in processing.items() if fut.key in keys]
-        fut.cancel()
-        if holders:
-            try:
-                client.restart_workers(holders, timeout=30)
-            except Exception as err:  # noqa: BLE001 - the document is already reported as timed out
-                log.warning("could not restart Dask worker(s) %s: %s", holders, err)
-
-
-def default_workers() -> int:
-    """The machine's usable CPU cores (at least 1)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return max(1, os.cpu_count() or 1)

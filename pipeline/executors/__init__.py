@@ -1,0 +1,49 @@
+"""Executors: where the documents of a batch run (this process, a process pool, a Dask cluster).
+
+Every executor has the same shape: :meth:`Executor.map` takes an iterable of *tasks*
+``(item, known_result)`` and yields ``(item, result)`` **in task order**, whatever order the
+documents finish in. A task whose ``known_result`` is not ``None`` (a cache hit) is not run;
+it just keeps its place in the output order. Tasks are pulled lazily and at most ``window``
+tasks are in flight or buffered at once, so memory does not grow with the size of the batch.
+
+Workers never receive a pipeline object: each worker process rebuilds the pipeline once from
+a :class:`PipelineSpec` (the config path and the ``--set`` overrides), exactly as the command
+line built it, so plugins must be importable modules.
+
+Modules: :mod:`~pipeline.executors.base` (the interface, in-process), :mod:`~pipeline.executors.pool`
+(process pool with killing timeouts), :mod:`~pipeline.executors.dask` (a Dask cluster).
+"""
+
+from __future__ import annotations
+
+from pipeline.executors.base import (
+    Executor,
+    Outcome,
+    OutputWriter,
+    PipelineSpec,
+    SerialExecutor,
+    Task,
+    WrittenResult,
+    default_workers,
+    internal_failure,
+    safe_process,
+)
+from pipeline.executors.dask import DaskExecutor
+from pipeline.executors.pool import START_METHOD, ProcessPoolExecutor, WorkerStartError
+
+__all__ = [
+    "START_METHOD",
+    "DaskExecutor",
+    "Executor",
+    "Outcome",
+    "OutputWriter",
+    "PipelineSpec",
+    "ProcessPoolExecutor",
+    "SerialExecutor",
+    "Task",
+    "WorkerStartError",
+    "WrittenResult",
+    "default_workers",
+    "internal_failure",
+    "safe_process",
+]

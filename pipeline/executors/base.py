@@ -1,0 +1,152 @@
+"""The executor interface, the pipeline spec workers rebuild from, and the in-process executor."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Generator, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from pipeline.errors import CopydeskError
+from pipeline.runner import DocumentResult
+
+if TYPE_CHECKING:
+
+    from pipeline.build import Built
+    from pipeline.inputs import InputItem
+
+log = logging.getLogger(__name__)
+
+Task = tuple["InputItem", DocumentResult | None]
+Outcome = tuple["InputItem", DocumentResult]
+
+
+
+@dataclass(frozen=True)
+class PipelineSpec:
+    """What a worker needs to rebuild the pipeline: ``build(config_path, list(overrides))``.
+
+    :ivar config_path: absolute path of the YAML config, ``None`` for the embedded default.
+    :ivar overrides: the ``KEY=VALUE`` strings given to ``--set``.
+    :ivar cwd: the coordinator's working directory; Dask workers change to it (when it exists
+        there) so relative input paths mean the same on every machine of a shared file system.
+    """
+
+    config_path: str | None
+    overrides: tuple[str, ...] = ()
+    cwd: str | None = None
+
+    def build(self) -> Built:
+        """Build the pipeline in this process.
+
+        :raises pipeline.errors.ConfigError: as :func:`pipeline.build.build`.
+        """
+        from pipeline.build import build
+
+        return build(self.config_path, list(self.overrides))
+
+
+@dataclass(frozen=True)
+class OutputWriter:
+    """Writes a document's outputs where it was processed (in pool workers, in parallel).
+
+    :ivar out_dir: the output directory (already created by the batch).
+    :ivar fsync: fsync each file (see :func:`pipeline.batch.write_output`).
+    """
+
+    out_dir: str
+    fsync: bool = False
+
+    def write(self, result: DocumentResult) -> WrittenResult:
+        """Write ``result.outputs`` atomically; return the result without the bytes.
+
+        Never raises: a write failure is returned as :attr:`WrittenResult.write_error`.
+        """
+        import hashlib
+
+        from pipeline.batch import write_output
+        from pipeline.outputs import write_atomic
+
+        write = write_atomic if self.fsync else write_output
+        written: dict[str, tuple[str, int, int]] = {}
+        error = None
+        try:
+            for name, data in sorted(result.outputs.items()):
+                path = write(self.out_dir, name, data)
+                st = os.stat(path)
+                written[name] = (hashlib.sha256(data).hexdigest(), st.st_size, st.st_mtime_ns)
+        except CopydeskError as err:
+            error = str(err)
+        except OSError as err:
+            error = f"{self.out_dir}: {err}"
+        fields = {f.name: getattr(result, f.name) for f in dataclasses.fields(DocumentResult)}
+        fields["outputs"] = {}
+        return WrittenResult(**fields, written=written, write_error=error)
+
+
+@dataclass
+class WrittenResult(DocumentResult):
+    """A result whose outputs a worker already wrote.
+
+    :ivar written: output file name -> (sha256 hex digest, size, mtime_ns) of the file written.
+    :ivar write_error: why writing failed (the batch then stops as for an unwritable directory).
+    """
+
+    written: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    write_error: str | None = None
+
+
+class Executor(ABC):
+    """Runs tasks and yields their results in task order (see the module docstring)."""
+
+    @abstractmethod
+    def map(self, tasks: Iterable[Task]) -> Generator[Outcome, None, None]:
+        """Yield ``(item, result)`` for every task, in the order the tasks were given.
+
+        Closing the returned generator early (``fail_fast``) stops all work in flight.
+        """
+
+
+def internal_failure(item: InputItem, message: str, status: str = "failed",
+                     stage: str | None = None, plugin: str | None = None) -> DocumentResult:
+    """A result for a document that could not be run to completion by its worker."""
+    return DocumentResult(doc_id=item.doc_id, status=status, stage=stage, plugin=plugin,
+                          error=f"{item.origin or item.doc_id}: {message}")
+
+
+def safe_process(built: Built, item: InputItem, keep_json: bool = True) -> DocumentResult:
+    """``built.pipeline.process(item)``, turning any unexpected exception into a failed result."""
+    try:
+        return built.pipeline.process(item, keep_json=keep_json)
+    except Exception as err:  # noqa: BLE001 - the runner should not raise; never lose a document
+        log.debug("unexpected error processing %s", item.doc_id, exc_info=True)
+        return internal_failure(item, f"internal error: {type(err).__name__}: {err}")
+
+
+class SerialExecutor(Executor):
+    """Runs every document in this process, one after another (no timeout, no isolation
+    from crashes of the interpreter itself; Python exceptions still fail one document only).
+
+    :param built: the pipeline built by the caller.
+    """
+
+    def __init__(self, built: Built) -> None:
+        self.built = built
+
+    def map(self, tasks: Iterable[Task]) -> Generator[Outcome, None, None]:
+        for item, known in tasks:
+            yield item, known if known is not None else safe_process(self.built, item)
+
+
+# --------------------------------------------------------------------------- process pool
+
+
+def default_workers() -> int:
+    """The machine's usable CPU cores (at least 1)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
