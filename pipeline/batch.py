@@ -13,7 +13,7 @@ Data flow (streaming; memory does not grow with the number of documents)::
   intact (``skipped-cached``), and sends the others **with the bytes it hashed** to the
   executor (:mod:`pipeline.executors`: this process, a process pool with killing timeouts, or
   Dask), which returns results in input order.
-* Each output file is written atomically (:func:`write_output`: temporary name, then rename),
+* Each output file is written atomically (:func:`pipeline.outputs.write_atomic`: temporary name, then rename),
   by the process pool's workers in parallel (they return only names and hashes) or else by
   this process; the cache entry is written by this process after the files exist. A run
   killed at any moment leaves every output complete or absent, and a re-run redoes only the
@@ -40,7 +40,7 @@ from typing import IO, TYPE_CHECKING, Any
 from pipeline.build import Built
 from pipeline.errors import ConfigError, CopydeskError
 from pipeline.inputs import InputItem
-from pipeline.outputs import OutputError, ensure_dir, read_existing, safe_target, write_atomic
+from pipeline.outputs import OutputError, ensure_dir, read_existing, write_atomic
 from pipeline.runner import DocumentResult
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ class BatchOptions:
     :ivar cache_dir: the cache root (``None``: no cache).
     :ivar force: ignore cache entries (they are still written).
     :ivar check: write nothing; report the outputs that differ from what is on disk.
-    :ivar fsync: fsync every output file (durable against power loss; slower), see :func:`write_output`.
+    :ivar fsync: fsync every output file (durable against power loss; slower).
     """
 
     output_dir: str
@@ -306,7 +306,10 @@ def run_batch(
     t0 = time.perf_counter()
     failures = 0
     expected: set[str] = set()  # with check: every output name the inputs produce
-    write = write_atomic if options.fsync else write_output
+
+    def write(out_dir: str, name: str, data: bytes) -> str:
+        return write_atomic(out_dir, name, data, fsync=options.fsync)
+
     try:
         with contextlib.closing(exe.map(_tasks(built, items, state))) as outcomes:
             for item, result in outcomes:
@@ -370,31 +373,6 @@ def run_batch(
                 report.check_problems.append((path, "unexpected"))
     hook.pipeline_finished(summary={**report.totals(), "seconds": report.seconds})
     return report
-
-
-def write_output(out_dir: str, name: str, data: bytes) -> str:
-    """Write ``out_dir/name`` atomically (temporary file + :func:`os.replace`) without ``fsync``.
-
-    Readers and a killed run see the old file or the complete new one, never a torn file: the
-    rename is atomic and the kernel keeps the written data when the process dies (``SIGKILL``,
-    OOM killer). Only a power cut or kernel crash can lose recent writes; an output torn that
-    way is caught by the cache's hash check and run again. ``BatchOptions.fsync`` (``--fsync``)
-    uses :func:`pipeline.outputs.write_atomic` instead, which fsyncs every file (measured at
-    about 5 ms per file here: more than the processing of a typical document).
-
-    :raises pipeline.outputs.OutputError: unsafe name or unwritable file.
-    """
-    target = safe_target(out_dir, name)
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=os.path.dirname(target))
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    except OSError as err:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise OutputError(f"{target}: cannot write: {err.strerror or err}") from None
-    return target
 
 
 def _compare(out_dir: str, outputs: dict[str, bytes], problems: list[tuple[str, str]]) -> None:

@@ -54,7 +54,7 @@ class OutputWriter:
     """Writes a document's outputs where it was processed (in pool workers, in parallel).
 
     :ivar out_dir: the output directory (already created by the batch).
-    :ivar fsync: fsync each file (see :func:`pipeline.batch.write_output`).
+    :ivar fsync: fsync each file (see :func:`pipeline.outputs.write_atomic`).
     """
 
     out_dir: str
@@ -67,15 +67,13 @@ class OutputWriter:
         """
         import hashlib
 
-        from pipeline.batch import write_output
         from pipeline.outputs import write_atomic
 
-        write = write_atomic if self.fsync else write_output
         written: dict[str, tuple[str, int, int]] = {}
         error = None
         try:
             for name, data in sorted(result.outputs.items()):
-                path = write(self.out_dir, name, data)
+                path = write_atomic(self.out_dir, name, data, fsync=self.fsync)
                 st = os.stat(path)
                 written[name] = (hashlib.sha256(data).hexdigest(), st.st_size, st.st_mtime_ns)
         except CopydeskError as err:
