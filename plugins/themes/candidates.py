@@ -186,10 +186,12 @@ def collect(
     spans = chunks(tokens)
     tok_key: dict[int, tuple[str, ...]] = {}
     tok_cased: dict[int, str] = {}
+    tok_digits: dict[int, bool] = {}
     for i, j in spans:
         for t in range(i, j):
             tok_key[t] = tuple(p.stem for p in parts[tok_parts[t][0] : tok_parts[t][1]])
             tok_cased[t] = _cased(tokens, t, prose_token[t])
+            tok_digits[t] = all(k.isdigit() for k in tok_key[t])
     for i, j in spans:
         for a in range(i, j):
             if tokens[a].tag == "CD" and a + 1 < j and tokens[a + 1].tag == "CD":
@@ -197,6 +199,7 @@ def collect(
             # Sentence-initial and title-case (title, heading) forms say little about case.
             weight = 1.0 if prose_token[a] and not _sentence_initial(tokens, a) else 0.01
             key: tuple[str, ...] = ()
+            digits_only = True
             words: list[str] = []
             proper = True
             capitalised = True
@@ -204,10 +207,11 @@ def collect(
                 t = b - 1
                 tag = tokens[t].tag
                 key += tok_key[t]
+                digits_only = digits_only and tok_digits[t]
                 words.append(tok_cased[t])
                 proper = proper and tag in ("NNP", "NNPS")
                 capitalised = capitalised and tokens[t].text[:1].isupper()
-                if tag not in NOUN or not key or all(k.isdigit() for k in key):
+                if tag not in NOUN or not key or digits_only:
                     continue
                 surface = " ".join(words)
                 c = cands.get(key)
@@ -232,16 +236,18 @@ def collect(
                     c.proper = False
 
     # Every occurrence of each candidate's stem sequence, within one sentence.
-    longest = max((len(k) for k in cands), default=0)
+    prefixes = {k[:m] for k in cands for m in range(1, len(k) + 1)}
     grams: dict[tuple[str, ...], list[int]] = {}
     n_parts = len(parts)
     for pi in range(n_parts):
         sent = parts[pi].sent
         gram: tuple[str, ...] = ()
-        for q in range(pi, min(n_parts, pi + longest)):
+        for q in range(pi, n_parts):
             if parts[q].sent != sent:
                 break
             gram += (parts[q].stem,)
+            if gram not in prefixes:
+                break
             if gram in cands:
                 grams.setdefault(gram, []).append(pi)
     for key, c in cands.items():

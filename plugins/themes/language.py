@@ -18,15 +18,21 @@ MIN_WORDS = 12
 MIN_FUNCTION_SHARE = 0.12
 
 
+_LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
+SAMPLE_CHARS = 4000
+
+
 def english_share(text: str) -> tuple[int, float, float]:
-    """(word count, share of English function words, share of letters in Latin script)."""
+    """(word count, share of English function words, share of letters in Latin script), judged
+    on the first :data:`SAMPLE_CHARS` characters."""
+    text = text[:SAMPLE_CHARS]
     words = _WORD_RE.findall(text)
     if not words:
         return 0, 0.0, 0.0
     letters = sum(len(w) for w in words)
-    latin = sum(1 for w in words for ch in w if ch < "\u0250")
+    latin = len(_LATIN_RE.findall(text))
     func = sum(1 for w in words if w.lower() in _FUNCTION)
-    return len(words), func / len(words), latin / letters
+    return len(words), func / len(words), min(1.0, latin / letters)
 
 
 def looks_english(text: str) -> bool:
