@@ -300,7 +300,7 @@ def run_batch(
     want_documents = bool(hook.document_finished.get_hookimpls())
     listed = isinstance(items, list | tuple) and bool(hook.pipeline_started.get_hookimpls())
     origins = [i.origin for i in items] if listed else []
-    hook.pipeline_started(config=built.resolved.config.model_dump(mode="json"), inputs=origins)
+    _notify(hook.pipeline_started, config=built.resolved.config.model_dump(mode="json"), inputs=origins)
     show = progress or NoProgress()
     show.start(n_items)
     t0 = time.perf_counter()
@@ -311,7 +311,9 @@ def run_batch(
         return write_atomic(out_dir, name, data, fsync=options.fsync)
 
     try:
-        with contextlib.closing(exe.map(_tasks(built, items, state))) as outcomes:
+        # With -o -, stdout carries only documents: a plugin's print() goes to stderr instead.
+        guard = contextlib.redirect_stdout(sys.stderr) if to_stdout else contextlib.nullcontext()
+        with guard, contextlib.closing(exe.map(_tasks(built, items, state))) as outcomes:
             for item, result in outcomes:
                 key = state.keys.pop(item.doc_id, None) if state else None
                 names = sorted(result.outputs)
@@ -351,8 +353,8 @@ def run_batch(
                     from pipeline.model import Document
 
                     document = Document.model_validate_json(result.document_json)
-                hook.document_finished(document=document, doc_id=result.doc_id, status=result.status,
-                                       error=result.error)
+                _notify(hook.document_finished, document=document, doc_id=result.doc_id, status=result.status,
+                        error=result.error)
                 show.advance(result.doc_id, result.status)
                 result.outputs = {}
                 if options.fail_fast and failures:
@@ -371,8 +373,16 @@ def run_batch(
             path = os.path.join(options.output_dir, name)
             if name not in expected and not name.startswith(".") and os.path.isfile(path):
                 report.check_problems.append((path, "unexpected"))
-    hook.pipeline_finished(summary={**report.totals(), "seconds": report.seconds})
+    _notify(hook.pipeline_finished, summary={**report.totals(), "seconds": report.seconds})
     return report
+
+
+def _notify(hook: Any, **kwargs: Any) -> None:
+    """Call an event hook; a plugin that raises is logged in one line, never stops the batch."""
+    try:
+        hook(**kwargs)
+    except Exception as err:  # noqa: BLE001 - an observer's bug must not lose documents
+        log.error("a %s hook implementation raised %s: %s", hook.name, type(err).__name__, err)
 
 
 def _compare(out_dir: str, outputs: dict[str, bytes], problems: list[tuple[str, str]]) -> None:

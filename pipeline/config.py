@@ -12,9 +12,9 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -94,6 +94,7 @@ class LoadedConfig:
     data: dict[str, Any]
     path: str | None
     lines: dict[Path, int]
+    overrides: dict[Path, str] = field(default_factory=dict)
 
     def line_of(self, loc: Path) -> int | None:
         """Line of ``loc`` or of its nearest ancestor that has one."""
@@ -103,8 +104,12 @@ class LoadedConfig:
         return None
 
     def error(self, loc: Path, message: str) -> ConfigError:
-        """A :class:`ConfigError` at ``loc``: ``file:line: a -> b -> c: message``."""
+        """A :class:`ConfigError` at ``loc``: ``file:line: a -> b -> c: message``, or
+        ``--set KEY=VALUE: a -> b -> c: message`` when an override set that value."""
         where = " -> ".join(str(p) for p in loc)
+        for path, text in self.overrides.items():
+            if loc[: len(path)] == path:
+                return ConfigError(f"--set {text}: {where}: {message}")
         return ConfigError(f"{where}: {message}" if where else message, self.path, self.line_of(loc))
 
 
@@ -162,6 +167,7 @@ def apply_overrides(loaded: LoadedConfig, overrides: list[str]) -> None:
                 raise ConfigError(f"--set {key}: no {parts[0][:-1]} {parts[1]!r} in the pipeline; it has {names}")
             for step in matches:
                 step.setdefault("settings", {})[parts[2]] = value
+                loaded.overrides[(parts[0], steps.index(step), "settings", parts[2])] = item
             continue
         node: Any = data
         for part in parts[:-1]:
@@ -171,6 +177,7 @@ def apply_overrides(loaded: LoadedConfig, overrides: list[str]) -> None:
         if not isinstance(node, dict):
             raise ConfigError(f"--set {key}: cannot set a key inside a non-mapping")
         node[parts[-1]] = value
+        loaded.overrides[tuple(parts)] = item
 
 
 def _first_error(
@@ -230,6 +237,19 @@ class ResolvedPipeline:
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
+def _strict(model: type[M], data: Any) -> M:
+    """Validate config data strictly, as JSON: ``top_k: "5"`` or ``top_k: true`` is a wrong type,
+    not silently 5 or 1 (YAML already gave every value its type), while lists still fill
+    tuple fields.
+
+    :raises pydantic.ValidationError: on the first wrong value.
+    """
+    return model.model_validate_json(json.dumps(data, default=str), strict=True)
+
+
 def _unknown(kind: str, name: str, available: list[str], failed: list[str]) -> str:
     close = difflib.get_close_matches(name, available, n=1)
     msg = f"no {kind} {name!r}" + (f"; did you mean {close[0]!r}?" if close else "")
@@ -247,7 +267,7 @@ def resolve(loaded: LoadedConfig, registry: Registry, failed_plugins: list[str] 
     """
     failed = failed_plugins or []
     try:
-        config = PipelineConfig.model_validate(loaded.data)
+        config = _strict(PipelineConfig, loaded.data)
     except ValidationError as err:
         raise _first_error(loaded, err) from None
 
@@ -255,7 +275,7 @@ def resolve(loaded: LoadedConfig, registry: Registry, failed_plugins: list[str] 
     for rname, entry in registry.readers.items():
         raw = config.readers.get(rname, {})
         try:
-            reader_settings[rname] = entry.cls.Settings.model_validate(raw)
+            reader_settings[rname] = _strict(entry.cls.Settings, raw)
         except ValidationError as err:
             raise _first_error(loaded, err, ("readers", rname), entry.cls.Settings) from None
     for rname in config.readers:
@@ -269,7 +289,7 @@ def resolve(loaded: LoadedConfig, registry: Registry, failed_plugins: list[str] 
             if entry is None:
                 raise loaded.error((kind, i, "name"), _unknown(kind[:-1], step.name, list(table), failed))
             try:
-                settings = entry.cls.Settings.model_validate(step.settings)
+                settings = _strict(entry.cls.Settings, step.settings)
             except ValidationError as err:
                 raise _first_error(loaded, err, (kind, i, "settings"), entry.cls.Settings) from None
             out.append(ResolvedStep(step.name, entry, settings))

@@ -120,6 +120,13 @@ def _from_detector(raw: bytes, path: str | None) -> tuple[str, str]:
         for m in tied:
             if m.encoding == name:
                 return str(m), m.encoding
+    if best.coherence == 0.0:
+        # No language evidence at all (a few bytes): the detector's pick is arbitrary, so take
+        # the most common legacy encoding when it can decode the bytes.
+        try:
+            return raw.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            pass
     return str(best), best.encoding
 
 

@@ -4,6 +4,11 @@ Every input becomes an :class:`InputItem`. Ids are derived from the path relativ
 input argument (``seeds/a/b.txt`` given as ``seeds`` -> ``a__b``), made safe as file names
 (no ``/``, ``..``, control characters), and disambiguated deterministically: when two inputs
 would share an id, each colliding id gets ``-`` and 8 hex digits of the sha1 of its full path.
+A JSONL record whose ``id`` had to change keeps the original in ``metadata["source_id"]``.
+
+One bad JSONL line never sinks the corpus: it becomes an item that fails with its error (the
+batch reports it, exit 1) while the other lines run. File names that are not valid UTF-8 are
+shown with U+FFFD in messages and ``source.path``; the file itself is still read.
 """
 
 from __future__ import annotations
@@ -36,7 +41,9 @@ class InputItem:
         (so a large corpus is never held in memory).
     :ivar metadata: metadata given with the input (JSONL ``metadata``).
     :ivar format: a reader hint (``md``, ``html``, ``txt``) from the JSONL record.
-    :ivar origin: where it came from, for messages (``corpus.jsonl:12``).
+    :ivar origin: where it came from, for messages (``corpus.jsonl:12``), printable.
+    :ivar source_id: the id a JSONL record gave, before it was made safe and unique.
+    :ivar error: why this input cannot be read (a malformed JSONL line); it then fails alone.
     """
 
     doc_id: str
@@ -47,12 +54,16 @@ class InputItem:
     origin: str = ""
     corpus: str | None = None
     offset: int | None = None
+    error: str | None = None
+    source_id: str | None = None
 
     def read_bytes(self) -> bytes:
         """The raw input.
 
         :raises InputError: when the file cannot be read.
         """
+        if self.error is not None:
+            raise InputError(self.origin, self.error)
         if self.raw is not None:
             return self.raw
         if self.corpus is not None and self.offset is not None:
@@ -62,13 +73,30 @@ class InputItem:
                     rec = json.loads(fh.readline())
             except (OSError, ValueError) as err:
                 raise InputError(self.origin, f"cannot re-read the corpus line: {err}") from None
-            return str(rec.get("text", rec.get("raw"))).encode("utf-8")
+            return _encode(str(rec.get("text", rec.get("raw"))))
         assert self.path is not None
         try:
             with open(self.path, "rb") as fh:
                 return fh.read()
         except OSError as err:
             raise InputError(self.path, f"cannot read: {err.strerror or err}") from None
+
+
+def display_path(path: str) -> str:
+    """``path`` as shown to users and recorded in ``source.path``: normalised, relative to the
+    working directory when inside it, undecodable bytes of the file name as U+FFFD."""
+    norm = os.path.normpath(path)
+    if os.path.isabs(norm):
+        rel = os.path.relpath(norm)
+        if not rel.startswith(".."):
+            norm = rel
+    return norm.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _encode(text: str) -> bytes:
+    """UTF-8 bytes of a JSON string; lone surrogates (valid JSON, invalid Unicode) are kept as
+    invalid bytes, which the decoder then replaces and notes."""
+    return text.encode("utf-8", "surrogatepass")
 
 
 def safe_id(text: str) -> str:
@@ -86,14 +114,18 @@ def _disambiguate(items: list[InputItem]) -> list[InputItem]:
     for it in items:
         if counts[it.doc_id] > 1:
             key = it.origin or it.path or it.doc_id
-            it.doc_id = f"{it.doc_id}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:8]}"
+            digest = hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+            it.doc_id = f"{it.doc_id}-{digest}"
     return items
 
 
-def _walk(root: str, include: list[str], exclude: list[str]) -> list[str]:
+def _walk(root: str, include: list[str], exclude: list[str], skip: str | None = None) -> list[str]:
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        dirnames[:] = sorted(
+            d for d in dirnames
+            if not d.startswith(".") and (skip is None or os.path.realpath(os.path.join(dirpath, d)) != skip)
+        )
         for name in sorted(filenames):
             if name.startswith("."):
                 continue
@@ -108,41 +140,58 @@ def _walk(root: str, include: list[str], exclude: list[str]) -> list[str]:
 
 
 def _jsonl_items(
-    lines: Iterator[tuple[int, str]], source: str, offsets: list[int] | None = None
+    lines: Iterator[tuple[int, bytes]], source: str, offsets: list[int] | None = None
 ) -> Iterator[InputItem]:
     """Items of a JSONL stream; with ``offsets`` (byte offset of each line in the file
     ``source``) the text is left on disk and re-read when the document runs."""
-    for lineno, line in lines:
-        if not line.strip():
+    for lineno, raw_line in lines:
+        if not raw_line.strip():
             continue
-        origin = f"{source}:{lineno}"
+        origin = f"{source if source == '<stdin>' else display_path(source)}:{lineno}"
         try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise InputError(origin, f"invalid JSON: {err.msg}") from None
-        if not isinstance(rec, dict):
-            raise InputError(origin, 'each line must be an object with a string "text"')
-        # "raw" (a source file's exact content, with "format") is accepted where "text" is absent.
-        text = rec.get("text", rec.get("raw"))
-        if not isinstance(text, str):
-            raise InputError(origin, 'each line must be an object with a string "text" (or "raw")')
-        meta = rec.get("metadata") or {}
-        if not isinstance(meta, dict):
-            raise InputError(origin, '"metadata" must be an object')
-        raw_id = rec.get("id")
-        doc_id = safe_id(str(raw_id)) if raw_id not in (None, "") else f"line-{lineno}"
-        fmt = rec.get("format")
-        lazy = offsets is not None
-        yield InputItem(
-            doc_id=doc_id,
-            path=None,
-            raw=None if lazy else text.encode("utf-8"),
-            metadata=meta,
-            format=fmt if isinstance(fmt, str) else None,
-            origin=origin,
-            corpus=source if lazy else None,
-            offset=offsets[lineno - 1] if offsets is not None else None,
-        )
+            try:
+                line = raw_line.decode("utf-8")
+            except UnicodeDecodeError:
+                raise InputError(origin, "JSONL lines must be UTF-8") from None
+            item = _jsonl_item(line, lineno, origin)
+        except InputError as err:
+            yield InputItem(doc_id=f"line-{lineno}", path=None, origin=origin, error=str(err).split(": ", 1)[-1])
+            continue
+        if offsets is not None:  # leave the text on disk; it is re-read when the document runs
+            item.raw, item.corpus, item.offset = None, source, offsets[lineno - 1]
+        yield item
+
+
+def _jsonl_item(line: str, lineno: int, origin: str) -> InputItem:
+    """One JSONL record as an item (its text in memory).
+
+    :raises InputError: malformed JSON or fields of the wrong type.
+    """
+    try:
+        rec = json.loads(line)
+    except json.JSONDecodeError as err:
+        raise InputError(origin, f"invalid JSON: {err.msg} (column {err.colno})") from None
+    if not isinstance(rec, dict):
+        raise InputError(origin, 'each line must be an object with a string "text"')
+    # "raw" (a source file's exact content, with "format") is accepted where "text" is absent.
+    text = rec.get("text", rec.get("raw"))
+    if not isinstance(text, str):
+        raise InputError(origin, 'each line must be an object with a string "text" (or "raw")')
+    meta = rec.get("metadata") or {}
+    if not isinstance(meta, dict):
+        raise InputError(origin, '"metadata" must be an object')
+    raw_id = rec.get("id")
+    doc_id = safe_id(str(raw_id)) if raw_id not in (None, "") else f"line-{lineno}"
+    fmt = rec.get("format")
+    return InputItem(
+        doc_id=doc_id,
+        path=None,
+        raw=_encode(text),
+        metadata=meta,
+        format=fmt if isinstance(fmt, str) else None,
+        origin=origin,
+        source_id=str(raw_id) if raw_id not in (None, "") else None,
+    )
 
 
 def _strip_suffix(rel: str) -> str:
@@ -151,51 +200,74 @@ def _strip_suffix(rel: str) -> str:
 
 
 def collect_inputs(
-    inputs: list[str], include: list[str] | None = None, exclude: list[str] | None = None
+    inputs: list[str],
+    include: list[str] | None = None,
+    exclude: list[str] | None = None,
+    *,
+    suffixes: set[str] | None = None,
+    output_dir: str | None = None,
 ) -> list[InputItem]:
     """Expand input arguments into items, in a deterministic order.
 
     Directories are walked recursively in sorted order (hidden files skipped; ``include`` /
-    ``exclude`` globs match the path relative to the directory or the file name). A ``.jsonl``
-    file yields one item per line. ``-`` reads JSONL from standard input.
+    ``exclude`` globs match the path relative to the directory or the file name; with
+    ``suffixes``, only files a reader claims, ``.jsonl`` corpora and files without a suffix are
+    taken, so images or PDFs beside the texts are not read). A file named explicitly is always
+    taken. A ``.jsonl`` file yields one item per line; ``-`` reads JSONL from standard input.
 
-    :raises InputError: a missing input path or a malformed JSONL line.
+    :param output_dir: never read from it: walking skips it, and an input inside it is refused
+        (outputs would overwrite inputs and be read back as inputs by the next run).
+    :raises InputError: a missing input path, or an input inside the output directory.
     """
     include = include or []
     exclude = exclude or []
+    out_real = os.path.realpath(output_dir) if output_dir and output_dir != "-" else None
     items: list[InputItem] = []
     for arg in inputs:
         if arg == "-":
-            items.extend(_jsonl_items(enumerate(sys.stdin, 1), "<stdin>"))
+            items.extend(_jsonl_items(enumerate(sys.stdin.buffer, 1), "<stdin>"))
             continue
+        real = os.path.realpath(arg)
+        if out_real is not None and (real == out_real or real.startswith(out_real + os.sep)):
+            raise InputError(display_path(arg), f"is inside the output directory {output_dir}; "
+                             "choose another output directory (-o)")
         if os.path.isdir(arg):
-            for full in _walk(arg, include, exclude):
+            for full in _walk(arg, include, exclude, skip=out_real):
+                if suffixes is not None and not _wanted(full, suffixes):
+                    continue
                 items.extend(_file_items(full, os.path.relpath(full, arg)))
         elif os.path.isfile(arg):
             items.extend(_file_items(arg, os.path.basename(arg)))
         else:
-            raise InputError(arg, "no such file or directory")
+            raise InputError(display_path(arg), "no such file or directory")
     return _disambiguate(items)
 
 
-def _lines_with_offsets(fh: BinaryIO, offsets: list[int]) -> Iterator[tuple[int, str]]:
-    """Yield ``(line number, text)`` one line at a time, appending each line's byte offset."""
+def _wanted(path: str, suffixes: set[str]) -> bool:
+    name = os.path.basename(path).lower()
+    if name.endswith(".jsonl") or "." not in name:
+        return True
+    return any(name.endswith(suffix) for suffix in suffixes)
+
+
+def _lines_with_offsets(fh: BinaryIO, offsets: list[int]) -> Iterator[tuple[int, bytes]]:
+    """Yield ``(line number, bytes)`` one line at a time, appending each line's byte offset."""
     pos = 0
     for lineno, raw_line in enumerate(fh, 1):
         offsets.append(pos)
         pos += len(raw_line)
-        yield lineno, raw_line.decode("utf-8")
+        yield lineno, raw_line
 
 
 def _file_items(path: str, rel: str) -> list[InputItem]:
+    shown = display_path(path)
     if path.lower().endswith(".jsonl"):
         try:
             with open(path, "rb") as fh:
                 offsets: list[int] = []
                 return list(_jsonl_items(_lines_with_offsets(fh, offsets), path, offsets))
-        except UnicodeDecodeError:
-            raise InputError(path, "JSONL corpora must be UTF-8") from None
         except OSError as err:
-            raise InputError(path, f"cannot read: {err.strerror or err}") from None
+            return [InputItem(doc_id=safe_id(_strip_suffix(rel)), path=None, origin=shown,
+                              error=f"cannot read: {err.strerror or err}")]
     doc_id = safe_id(_strip_suffix(rel).replace(os.sep, "__").replace("/", "__"))
-    return [InputItem(doc_id=doc_id, path=path, origin=path)]
+    return [InputItem(doc_id=doc_id, path=path, origin=shown)]

@@ -9,10 +9,20 @@ process dies. ``fsync=True`` also survives a power cut or kernel crash (measured
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 
 from pipeline.errors import CopydeskError
+
+
+def _file_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_FILE_MODE = _file_mode()
 
 
 class OutputError(CopydeskError):
@@ -61,13 +71,14 @@ def write_atomic(out_dir: str, name: str, data: bytes, fsync: bool = True) -> st
             if fsync:
                 fh.flush()
                 os.fsync(fh.fileno())
+        os.chmod(tmp, _FILE_MODE)  # mkstemp makes 0600; outputs get the usual umask-based mode
         os.replace(tmp, target)
-    except OSError as err:
-        try:
+    except BaseException as err:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
-        raise OutputError(f"{target}: cannot write: {err.strerror or err}") from None
+        if isinstance(err, OSError):
+            raise OutputError(f"{target}: cannot write: {err.strerror or err}") from None
+        raise
     return target
 
 

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from pipeline.config import ResolvedPipeline
 from pipeline.errors import CopydeskError, InputError, StageError
-from pipeline.inputs import InputItem
+from pipeline.inputs import InputItem, display_path
 from pipeline.model import Document, StageRecord
 from pipeline.registry import Exporter, Reader, Registry, Stage
 
@@ -102,14 +102,18 @@ class Pipeline:
         raw = item.read_bytes()
         if isinstance(max_bytes, int) and len(raw) > max_bytes:
             raise InputError(item.path or item.origin, f"{len(raw)} bytes is above max_bytes ({max_bytes})")
+        shown = display_path(item.path) if item.path is not None else None
         try:
-            doc = reader.read(raw, doc_id=item.doc_id, path=item.path)
+            doc = reader.read(raw, doc_id=item.doc_id, path=shown)
         except CopydeskError:
             raise
-        except Exception as err:  # noqa: BLE001 - a reader bug fails this document only
+        except (Exception, SystemExit) as err:  # noqa: BLE001 - a reader bug fails this document only
             raise StageError("read", name, f"{type(err).__name__}: {err}") from err
-        if item.metadata:
-            doc = doc.model_copy(update={"metadata": {**doc.metadata, **item.metadata}})
+        extra = dict(item.metadata)
+        if item.source_id is not None and item.source_id != item.doc_id:
+            extra["source_id"] = item.source_id
+        if extra:
+            doc = doc.model_copy(update={"metadata": {**doc.metadata, **extra}})
         return doc
 
     def run_stages(self, doc: Document, timings: dict[str, float] | None = None) -> Document:
@@ -122,7 +126,7 @@ class Pipeline:
             t0 = time.perf_counter()
             try:
                 out: Any = stage.process(doc)
-            except Exception as err:  # noqa: BLE001 - recorded against the stage
+            except (Exception, SystemExit) as err:  # noqa: BLE001 - recorded against the stage
                 raise StageError(name, plugin, f"{type(err).__name__}: {err}") from err
             if not isinstance(out, Document):
                 raise StageError(name, plugin, f"returned {type(out).__name__}, not a Document")
@@ -144,9 +148,13 @@ class Pipeline:
         out: dict[str, bytes] = {}
         for exporter in self.exporters:
             try:
-                out[doc.id + exporter.suffix] = exporter.render(doc)
-            except Exception as err:  # noqa: BLE001
+                data: Any = exporter.render(doc)
+            except (Exception, SystemExit) as err:  # noqa: BLE001
                 raise StageError(f"export:{exporter.name}", exporter.name, f"{type(err).__name__}: {err}") from err
+            if not isinstance(data, bytes):
+                raise StageError(f"export:{exporter.name}", exporter.name,
+                                 f"render() returned {type(data).__name__}, not bytes")
+            out[doc.id + exporter.suffix] = data
         return out
 
     def process(self, item: InputItem, *, keep_json: bool = True) -> DocumentResult:

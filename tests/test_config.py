@@ -41,8 +41,13 @@ def test_valid_config_builds(tmp_path: Path) -> None:
 
 def test_wrong_type_names_file_line_and_path(tmp_path: Path) -> None:
     msg = error_of(tmp_path, BASE.replace("top_k: 5", "top_k: many"))
-    assert msg.endswith("pipeline.yaml:7: stages -> 1 -> settings -> top_k: Input should be a valid integer, "
-                        "unable to parse string as an integer")
+    assert msg.endswith("pipeline.yaml:7: stages -> 1 -> settings -> top_k: Input should be a valid integer")
+
+
+@pytest.mark.parametrize("value", ["'5'", "true", "5.5"])
+def test_values_are_not_coerced_to_the_settings_type(tmp_path: Path, value: str) -> None:
+    msg = error_of(tmp_path, BASE.replace("top_k: 5", f"top_k: {value}"))
+    assert "stages -> 1 -> settings -> top_k: Input should be a valid integer" in msg
 
 
 def test_unknown_setting_suggests_the_close_one(tmp_path: Path) -> None:
@@ -102,7 +107,8 @@ def test_overrides_are_validated_like_the_file(tmp_path: Path) -> None:
     assert built.resolved.stages[1].settings.top_k == 9  # type: ignore[attr-defined]
     assert built.resolved.config.output_dir == "elsewhere"
     msg = error_of(tmp_path, BASE, ["stages.wordcount.top_k=lots"])
-    assert "stages -> 1 -> settings -> top_k: Input should be a valid integer" in msg
+    assert msg == "--set stages.wordcount.top_k=lots: stages -> 1 -> settings -> top_k: Input should be a valid integer"
+    assert error_of(tmp_path, BASE, ["run.workers=0"]).startswith("--set run.workers=0: run -> workers:")
     assert "no stage 'nosuch'" in error_of(tmp_path, BASE, ["stages.nosuch.top_k=1"])
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -49,11 +50,49 @@ def test_jsonl_corpus_lines_become_documents(tmp_path: Path) -> None:
     assert items[0].raw is None and items[1].read_bytes() == b"two"  # texts stay on disk until run
 
 
-def test_malformed_jsonl_names_file_and_line(tmp_path: Path) -> None:
+def test_malformed_jsonl_line_fails_alone_naming_file_and_line(tmp_path: Path) -> None:
     corpus = tmp_path / "c.jsonl"
-    corpus.write_text('{"text": "ok"}\n{not json}\n', encoding="utf-8")
-    with pytest.raises(InputError, match=r"c.jsonl:2: invalid JSON"):
-        collect_inputs([str(corpus)])
+    corpus.write_bytes(b'{"text": "ok"}\n{not json}\n{"text": null}\n\xff\xfe\n{"text": "a \\ud800 b"}\n')
+    items = collect_inputs([str(corpus)])
+    assert items[0].read_bytes() == b"ok"
+    for item, why in zip(items[1:4], ("invalid JSON", 'string "text"', "must be UTF-8"), strict=True):
+        with pytest.raises(InputError, match=rf"c.jsonl:{items.index(item) + 1}: .*{why}"):
+            item.read_bytes()
+    assert items[4].read_bytes() == "a \ud800 b".encode("utf-8", "surrogatepass")
+
+
+def test_jsonl_ids_made_safe_keep_the_original(tmp_path: Path) -> None:
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json.dumps({"id": "news/2024/01", "text": "x"}) + "\n", encoding="utf-8")
+    item = collect_inputs([str(corpus)])[0]
+    assert item.doc_id == "news-2024-01" and item.source_id == "news/2024/01"
+
+
+def test_output_directory_is_never_an_input(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("a")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "a.json").write_text("{}")
+    assert [i.doc_id for i in collect_inputs([str(tmp_path)], output_dir=str(tmp_path / "out"))] == ["a"]
+    with pytest.raises(InputError, match="inside the output directory"):
+        collect_inputs([str(tmp_path)], output_dir=str(tmp_path))
+
+
+def test_directory_walk_takes_only_files_a_reader_claims(tmp_path: Path) -> None:
+    for name in ("a.txt", "b.md", "c.png", "d.pdf", "README", "e.jsonl"):
+        (tmp_path / name).write_text('{"text": "x"}\n' if name.endswith("jsonl") else "x")
+    ids = [i.doc_id for i in collect_inputs([str(tmp_path)], suffixes={".txt", ".md"})]
+    assert ids == ["README", "a", "b", "line-1"]
+    assert [i.doc_id for i in collect_inputs([str(tmp_path / "c.png")], suffixes={".txt"})] == ["c"]
+
+
+def test_undecodable_file_names_are_shown_with_replacement_characters(tmp_path: Path) -> None:
+    bad = os.fsencode(str(tmp_path)) + b"/caf\xe9.txt"
+    with open(bad, "wb") as fh:
+        fh.write(b"text")
+    item = collect_inputs([str(tmp_path)])[0]
+    assert item.read_bytes() == b"text"
+    assert item.origin.endswith("caf\ufffd.txt")
+    item.origin.encode("utf-8")  # printable
 
 
 def test_missing_input_is_an_error() -> None:

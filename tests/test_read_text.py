@@ -70,3 +70,8 @@ def test_nul_and_control_characters_are_removed_with_a_note() -> None:
 def test_empty_and_whitespace_only_files_are_empty_documents() -> None:
     assert read(b"").text == ""
     assert read(b"  \n\n \t\n").text == "  \n\n \t\n"
+
+
+def test_short_cp1252_text_is_not_read_as_an_exotic_codepage() -> None:
+    doc = read("Café\n".encode("cp1252"))
+    assert doc.text == "Café\n" and doc.source.encoding == "cp1252"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 
 import click
 
 from pipeline.cli import handled, main
+
+log = logging.getLogger("pipeline.cli")
 
 
 def _split_args(args: tuple[str, ...]) -> tuple[str | None, list[str]]:
@@ -107,7 +110,11 @@ def run(
         check=check,
         fsync=fsync,
     )
-    items = collect_inputs(inputs or cfg.inputs, list(include) or cfg.include, list(exclude) or cfg.exclude)
+    suffixes = {suffix for entry in built.plugins.registry.readers.values() for suffix in entry.cls.suffixes}
+    items = collect_inputs(inputs or cfg.inputs, list(include) or cfg.include, list(exclude) or cfg.exclude,
+                           suffixes=suffixes, output_dir=out)
+    if not built.resolved.exporters and out != "-":
+        log.warning("the pipeline has no exporters: nothing will be written to %s", out)
     report = run_batch(built, items, options, progress=make_progress(sys.stderr, progress_mode))
     if report_path:
         write_report(report_path, report)

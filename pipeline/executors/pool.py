@@ -26,6 +26,7 @@ import contextlib
 import logging
 import os
 import signal
+import sys
 import threading
 import time
 from collections import deque
@@ -114,6 +115,10 @@ def _worker_main(spec: PipelineSpec, conn: Connection, buf: Any, clock: Any, kee
     :param coordinator: the coordinator's pid; the worker dies with it.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A worker's stdout is never data (results travel over the pipe): plugins that print, even
+    # from C code, must not corrupt the coordinator's ``-o -`` stream.
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
     if coordinator is not None:
         _die_with_coordinator(coordinator)
     try:
