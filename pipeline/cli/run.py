@@ -113,6 +113,8 @@ def run(
     suffixes = {suffix for entry in built.plugins.registry.readers.values() for suffix in entry.cls.suffixes}
     items = collect_inputs(inputs or cfg.inputs, list(include) or cfg.include, list(exclude) or cfg.exclude,
                            suffixes=suffixes, output_dir=out)
+    if not items:
+        log.warning("no input documents found in %s", ", ".join(inputs or cfg.inputs))
     if not built.resolved.exporters and out != "-":
         log.warning("the pipeline has no exporters: nothing will be written to %s", out)
     report = run_batch(built, items, options, progress=make_progress(sys.stderr, progress_mode))
