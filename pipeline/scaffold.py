@@ -15,10 +15,12 @@ renamed into place, so a failure never leaves half a package behind.
 
 from __future__ import annotations
 
+import keyword
 import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -27,7 +29,7 @@ from string import Template
 from pipeline.errors import CopydeskError
 from pipeline.plugins import copydesk_version
 
-__all__ = ["PluginNames", "ScaffoldError", "plugin_names", "scaffold_plugin"]
+__all__ = ["PluginNames", "ScaffoldError", "plugin_names", "registered_names", "scaffold_plugin"]
 
 _NAME = re.compile(r"[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*")
 
@@ -75,6 +77,8 @@ def plugin_names(raw: str) -> PluginNames:
             "(e.g. wordlist, word-list)"
         )
     snake = base.replace("-", "_")
+    if not snake.isidentifier() or keyword.iskeyword(snake) or keyword.iskeyword("copydesk_" + snake):
+        raise ScaffoldError(f"plugin name {raw!r} does not give a valid Python identifier ({snake!r})")
     return PluginNames(
         name=snake,
         dist="copydesk-" + snake.replace("_", "-"),
@@ -100,18 +104,62 @@ def _render(names: PluginNames) -> dict[str, str]:
     return out
 
 
-def scaffold_plugin(raw_name: str, parent: str | os.PathLike[str] = ".", *, force: bool = False) -> Path:
+def registered_names() -> dict[str, str]:
+    """Names a new plugin must not take: every registered reader, stage and exporter name and
+    every plugin (entry-point) name, each mapped to what holds it (``stage sections``).
+
+    Built-ins are always included; installed plugins when they load.
+    """
+    from pipeline.errors import CopydeskError
+    from pipeline.plugins import make_plugin_manager
+
+    try:
+        loaded = make_plugin_manager()
+    except CopydeskError:  # a broken third-party plugin: the built-ins still count
+        loaded = make_plugin_manager(entry_points=False)
+    taken: dict[str, str] = {}
+    for kind in ("readers", "stages", "exporters"):
+        for name in getattr(loaded.registry, kind):
+            taken.setdefault(name, f"{kind[:-1]} {name}")
+    for plugin in loaded.info:
+        taken.setdefault(plugin, f"plugin {plugin}")
+        taken.setdefault(plugin.removeprefix("copydesk.").replace("-", "_"), f"plugin {plugin}")
+    return taken
+
+
+def scaffold_plugin(
+    raw_name: str,
+    parent: str | os.PathLike[str] = ".",
+    *,
+    force: bool = False,
+    taken: Iterable[str] | dict[str, str] | None = None,
+) -> Path:
     """Write a new plugin package named after ``raw_name`` into ``parent``.
 
     :param raw_name: the plugin name, e.g. ``wordlist`` (see :func:`plugin_names`).
-    :param parent: the directory to create the package in (must exist).
+    :param parent: the directory to create the package in (created when missing).
     :param force: replace an existing package directory of the same name.
+    :param taken: names already registered (default: :func:`registered_names`); a plugin with
+        one of them would make every command fail with a duplicate name.
     :returns: the package directory, ``parent/copydesk-NAME``.
-    :raises ScaffoldError: a bad name, a missing parent, an existing target without ``force``,
-        or an I/O error.
+    :raises ScaffoldError: a bad or taken name, a parent that is not a directory, an existing
+        target without ``force``, or an I/O error.
     """
     names = plugin_names(raw_name)
+    used = registered_names() if taken is None else taken
+    if names.name in used:
+        held = used[names.name] if isinstance(used, dict) else names.name
+        listed = sorted(v for v in used.values() if not v.startswith("plugin ")) if isinstance(used, dict) else []
+        raise ScaffoldError(
+            f"plugin name {raw_name!r}: {names.name!r} is already registered ({held}); choose another name"
+            + (f" (registered: {', '.join(listed)})" if listed else "")
+        )
     parent_path = Path(parent)
+    if not parent_path.exists():
+        try:
+            parent_path.mkdir(parents=True)
+        except OSError as err:
+            raise ScaffoldError(f"cannot create {parent_path}: {err.strerror or err}") from None
     if not parent_path.is_dir():
         raise ScaffoldError(f"{parent_path}: not a directory")
     target = parent_path / names.dist

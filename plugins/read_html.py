@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from pipeline import Block, Diagnostic, Document, Reader, Source, hookimpl
@@ -76,10 +76,18 @@ _BLOCKISH = (
 )
 _BLOCK_SELECTOR = ",".join(sorted(_BLOCKISH - {"body", "html"}))
 _BOILERPLATE_NAME = re.compile(
-    r"(?:^|[\s_-])(?:breadcrumbs?|sidebar|side-bar|navbar|nav|menu|share|social|cookies?|"
-    r"skip-link|pagination|related-posts|comments?)(?:$|[\s_-])",
+    r"(?:^|[\s_-])(?:breadcrumbs?|sidebar|side-bar|navbar|nav|menu|share|sharing|social|cookies?|"
+    r"skip-link|pagination|related|related-posts|comments?|newsletter|promo|subscribe|ads?|advert|"
+    r"advertisement|recommended)(?:$|[\s_-])",
     re.I,
 )
+# Inside the main content (main_content mode): widgets by tag. An <aside> stays (as a quote)
+# only when it reads as a pull quote: no heading, list, nav or link-only text.
+_WIDGET_TAGS = {"nav", "footer"}
+_WIDGET_INSIDE = "h1,h2,h3,h4,h5,h6,ul,ol,nav,form"
+MAX_DEPTH = 512
+"""Elements nested deeper than this are not elements (their text is kept): like browsers' tree
+builders, and because HTML5 tree construction is quadratic in the nesting depth."""
 # Only wrappers are judged by class/id (a heading id like "social-widgets" is content).
 _CONTAINERS_CHECKED = {"div", "section", "ul", "ol", "aside", "header", "footer", "nav", "span", "table"}
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.I)
@@ -109,6 +117,7 @@ _MASK_RE = re.compile(
     re.S | re.I,
 )
 _TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
+_SPACES = re.compile(r"\s*")
 _VOID = {
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
     "wbr", "param",
@@ -142,9 +151,9 @@ class _Positions:
         self.source = source
         self.masked = _mask(source)
         self.starts: dict[str, list[re.Match[str]]] = {}
-        for m in _TAG_RE.finditer(self.masked):
-            if not m.group(1):
-                self.starts.setdefault(m.group(2).lower(), []).append(m)
+        self.ends: dict[int, int] = {}  # start offset of a start tag -> end of its element
+        self._text_end: dict[tuple[int, bool], int] = {}
+        self._match_ends(_TAG_RE.finditer(self.masked))
         self.index: dict[int, int] = {}
         counts: dict[str, int] = {}
         if root is not None:
@@ -163,6 +172,38 @@ class _Positions:
             return None
         return occ[k]
 
+    def _match_ends(self, tags: Iterable[re.Match[str]]) -> None:
+        """One pass over the tags: where each element ends (implied end tags for ``p``, ``li``,
+        ``dt``/``dd``; an end tag with no open element of its name closes every open element)."""
+        stack: list[tuple[str, int]] = []  # (tag, start offset)
+        open_count: dict[str, int] = {}
+
+        def close(at: int) -> None:
+            name, start = stack.pop()
+            open_count[name] -= 1
+            self.ends[start] = at
+
+        for m in tags:
+            name = m.group(2).lower()
+            if not m.group(1):
+                self.starts.setdefault(name, []).append(m)
+            if name in _VOID:
+                continue
+            if not m.group(1):
+                while stack and name in _IMPLIED_END.get(stack[-1][0], ()):
+                    close(m.start())
+                stack.append((name, m.start()))
+                open_count[name] = open_count.get(name, 0) + 1
+            elif open_count.get(name, 0):
+                while stack[-1][0] != name:
+                    close(m.start())
+                close(m.end())
+            else:  # closes an ancestor, so every open element (as read from each one's start)
+                while stack:
+                    close(m.start())
+        while stack:
+            close(len(self.masked))
+
     def span(self, node: LexborNode) -> tuple[int, int] | None:
         m = self.start_match(node)
         if m is None:
@@ -170,41 +211,27 @@ class _Positions:
         tag = m.group(2).lower()
         if tag in _VOID:
             return (m.start(), m.end())
-        return (m.start(), self._end(tag, m.end()))
+        end = self.ends.get(m.start(), len(self.masked))
+        return (m.start(), max(m.end(), self.rskip(end, masked=False)))
 
-    def _end(self, tag: str, pos: int) -> int:
-        stack = [tag]
-        end = len(self.masked)
-        for m in _TAG_RE.finditer(self.masked, pos):
-            name = m.group(2).lower()
-            if name in _VOID:
-                continue
-            if not m.group(1):
-                while stack and name in _IMPLIED_END.get(stack[-1], ()):
-                    stack.pop()
-                if not stack:
-                    end = m.start()
-                    break
-                stack.append(name)
-            elif name in stack:
-                while stack and stack.pop() != name:
-                    pass
-                if not stack:
-                    end = m.end()
-                    break
-            else:  # closes an ancestor, so this element too
-                end = m.start()
-                break
-        while end > pos and self.source[end - 1].isspace():
-            end -= 1
-        return end
+    def rskip(self, end: int, *, masked: bool = True) -> int:
+        """``end`` moved back over whitespace (cached: linear over all calls)."""
+        key = (end, masked)
+        found = self._text_end.get(key)
+        if found is None:
+            s = self.masked if masked else self.source
+            found = end
+            while found > 0 and s[found - 1].isspace():
+                found -= 1
+            self._text_end[key] = found
+        return found
 
     def trim(self, start: int, end: int) -> tuple[int, int] | None:
         """Shrink ``[start, end)`` past surrounding tags and whitespace; ``None`` when empty."""
         s = self.masked
         while start < end:
             if s[start].isspace():
-                start += 1
+                start = min(end, _SPACES.match(s, start).end())
                 continue
             m = _TAG_RE.match(s, start)
             if m and m.end() <= end:
@@ -213,7 +240,7 @@ class _Positions:
             break
         while end > start:
             if s[end - 1].isspace():
-                end -= 1
+                end = max(start, self.rskip(end))
                 continue
             if s[end - 1] == ">":
                 lt = s.rfind("<", start, end)
@@ -236,6 +263,7 @@ class _Ctx:
     markdown: bool = False
     page_level: bool = False
     item: list[bool] = field(default_factory=list)  # [pending] for the innermost list item
+    widgets: bool = False  # drop widgets (nav, footer, non-pull-quote asides) at any level
 
 
 class _Walker:
@@ -349,7 +377,8 @@ class _Walker:
             elif tag == "li":
                 self._flush(ctx, self._start(child))
                 self._enter(child)
-                sub = _Ctx(ctx.quote, ctx.markdown or _markdown_on(child), ctx.page_level, [*ctx.item, True])
+                sub = _Ctx(ctx.quote, ctx.markdown or _markdown_on(child), ctx.page_level, [*ctx.item, True],
+                           ctx.widgets)
                 self.walk(child, sub)
                 self._flush(sub, self._end(child))
             elif tag in _HEADINGS or tag in _BLOCKISH or tag in _QUOTES or _has_block_inside(child):
@@ -360,6 +389,7 @@ class _Walker:
                     ctx.markdown or _markdown_on(child),
                     ctx.page_level and tag not in ("main", "article"),
                     ctx.item,
+                    ctx.widgets,
                 )
                 self.walk(child, sub)
                 self._flush(sub, self._end(child))
@@ -385,6 +415,8 @@ def _markdown_on(node: LexborNode) -> bool:
 def _is_boilerplate(node: LexborNode, ctx: _Ctx) -> bool:
     if ctx.page_level and node.tag in _PAGE_BOILERPLATE:
         return True
+    if ctx.widgets and (node.tag in _WIDGET_TAGS or (node.tag == "aside" and not _pull_quote(node))):
+        return True
     attrs = node.attributes
     if (attrs.get("role") or "") in ("navigation", "banner", "contentinfo", "search"):
         return True
@@ -398,6 +430,73 @@ def _is_boilerplate(node: LexborNode, ctx: _Ctx) -> bool:
     return bool(names and _BOILERPLATE_NAME.search(names))
 
 
+def _pull_quote(node: LexborNode) -> bool:
+    """An ``<aside>`` that reads as a pull quote: text with no heading, list, nav or form, and
+    not made only of link text ("Related: ...")."""
+    if node.css_first(_WIDGET_INSIDE) is not None:
+        return False
+    text = _collapse(node.text() or "")
+    links = sum(len(_collapse(a.text() or "")) for a in node.css("a"))
+    return bool(text) and links < len(text) / 2
+
+
+def _cap_depth(markup: str, limit: int = MAX_DEPTH) -> str | None:
+    """``markup`` with the tags of elements nested deeper than ``limit`` blanked (same length,
+    so offsets hold; their text stays), or ``None`` when nothing is that deep. A blanked block
+    tag that is long enough becomes ``<hr>`` (a void boundary), so paragraphs stay apart.
+    Linear: one scan of the tags with the same implied-end rules as the span finder."""
+    if markup.count("<") <= limit:
+        return None
+    masked = _mask(markup)
+    stack: list[tuple[str, bool]] = []  # (tag, blanked)
+    open_count: dict[str, int] = {}
+    blank: list[tuple[int, int, bool]] = []  # (start, end, is a block boundary)
+
+    def pop() -> None:
+        name, _ = stack.pop()
+        open_count[name] -= 1
+
+    prev_end = 0
+    text_since = False  # text since the last boundary, so a run of tags makes one <hr>
+    for m in _TAG_RE.finditer(masked):
+        name = m.group(2).lower()
+        text_since = text_since or not masked[prev_end : m.start()].isspace() and m.start() > prev_end
+        prev_end = m.end()
+        boundary = text_since and (name in _BLOCKISH or name in ("td", "th", "tr", "br"))
+        if boundary and len(stack) >= limit and m.end() - m.start() >= 4:
+            text_since = False
+        if name in _VOID:
+            if len(stack) >= limit:
+                blank.append((m.start(), m.end(), boundary))
+            continue
+        if not m.group(1):
+            while stack and name in _IMPLIED_END.get(stack[-1][0], ()):
+                pop()
+            deep = len(stack) >= limit
+            if deep:
+                blank.append((m.start(), m.end(), boundary))
+            stack.append((name, deep))
+            open_count[name] = open_count.get(name, 0) + 1
+        elif open_count.get(name, 0):
+            while stack[-1][0] != name:
+                pop()
+            if stack[-1][1]:
+                blank.append((m.start(), m.end(), boundary))
+            pop()
+        elif len(stack) >= limit:
+            blank.append((m.start(), m.end(), boundary))
+    if not blank:
+        return None
+    parts: list[str] = []
+    last = 0
+    for a, b, boundary in blank:
+        parts.append(markup[last:a])
+        parts.append("<hr>" + " " * (b - a - 4) if boundary and b - a >= 4 else " " * (b - a))
+        last = b
+    parts.append(markup[last:])
+    return "".join(parts)
+
+
 def _has_block_inside(node: LexborNode) -> bool:
     own = node.mem_id
     return any(n.mem_id != own for n in node.css(_BLOCK_SELECTOR))
@@ -409,6 +508,9 @@ def extract_html_blocks(
     offset: int = 0,
     main_content: bool = False,
     inline_markdown: Callable[[str], str] | None = None,
+    drop_widgets: bool | None = None,
+    warnings: list[str] | None = None,
+    cap_depth: bool = True,
 ) -> list[ExtractedBlock]:
     """Extract the content blocks of an HTML document or fragment, in document order.
 
@@ -418,10 +520,21 @@ def extract_html_blocks(
         (``header``/``footer``/``nav``/``aside`` outside ``main``/``article``).
     :param inline_markdown: applied to the text of elements marked ``markdown="1"`` (kramdown's
         Markdown-inside-HTML convention): takes Markdown inline source, returns visible text.
+    :param drop_widgets: drop ``nav``, ``footer`` and ``aside`` (unless a pull quote: see
+        :func:`_pull_quote`) inside the content too; default: ``main_content``. Off, an
+        ``<aside>``'s paragraphs are ``quote`` blocks (pull quotes in Markdown).
+    :param warnings: when given, one-line warnings are appended (without the file name).
+    :param cap_depth: blank the tags of elements nested deeper than :data:`MAX_DEPTH` (off when
+        the caller already did).
     :return: the blocks; never raises on malformed markup.
     """
     if not markup.strip():
         return []
+    capped = _cap_depth(markup) if cap_depth else None
+    if capped is not None:
+        if warnings is not None:
+            warnings.append(f"HTML nested more than {MAX_DEPTH} levels deep; deeper tags ignored, their text kept")
+        markup = capped
     parser = LexborHTMLParser(markup)
     positions = _Positions(markup, parser.root)
     root: LexborNode | None = parser.body
@@ -435,12 +548,13 @@ def extract_html_blocks(
     if root is None:
         return []
     walker = _Walker(positions, offset, inline_markdown)
-    ctx = _Ctx(page_level=page_level)
+    ctx = _Ctx(page_level=page_level, widgets=main_content if drop_widgets is None else drop_widgets)
     try:
         walker.walk(root, ctx)
         walker._flush(ctx, None)
     except RecursionError:  # pathologically deep nesting: fall back to one paragraph per line of text
-        log.warning("HTML nested too deeply for structure; reading its text as paragraphs")
+        if warnings is not None:
+            warnings.append("HTML nested too deeply for structure; its text is read as paragraphs")
         for node in root.css("script,style,noscript,template,svg"):
             node.decompose()
         text = root.text(deep=True, separator="\n") or ""
@@ -627,6 +741,7 @@ class HtmlSettings(BaseModel):
     """Read only the main content (``main``/``article``/template content block)."""
     title_from_h1: bool = True
     """On a page (not a template), a single ``h1`` before any other heading is the title."""
+    max_bytes: int = Field(default=50 * 1024 * 1024, gt=0, description="refuse inputs larger than this")
 
 
 class HtmlReader(Reader):
@@ -647,8 +762,13 @@ class HtmlReader(Reader):
         """
         settings: HtmlSettings = self.settings  # type: ignore[assignment]
         text, source, notes = decode_source(raw, path, self.media_type)
+        warnings: list[str] = []
         blocks, metadata = read_html_text(text, main_content=settings.main_content,
-                                          title_from_h1=settings.title_from_h1)
+                                          title_from_h1=settings.title_from_h1, warnings=warnings)
+        for message in dict.fromkeys(warnings):
+            message = f"{path or doc_id}: {message}"
+            log.warning("%s", message)
+            notes.append(Diagnostic(stage="read", level="warning", code="html", message=message))
         return assemble_document(
             ((b.kind, b.level, b.text, b.span) for b in blocks),
             doc_id=doc_id, source=source, metadata=metadata, diagnostics=notes,
@@ -656,9 +776,15 @@ class HtmlReader(Reader):
 
 
 def read_html_text(
-    text: str, *, main_content: bool = True, title_from_h1: bool = True
+    text: str, *, main_content: bool = True, title_from_h1: bool = True, warnings: list[str] | None = None
 ) -> tuple[list[ExtractedBlock], dict[str, Any]]:
-    """Blocks and metadata of decoded HTML ``text`` (see :class:`HtmlReader`); never raises."""
+    """Blocks and metadata of decoded HTML ``text`` (see :class:`HtmlReader`); never raises.
+
+    ``metadata["title"]`` is the title block's text when there is one (so it agrees with the
+    document's title), else the page's ``og:title``/``<title>``.
+
+    :param warnings: when given, one-line warnings (without the file name) are appended.
+    """
     template_values: dict[str, str] = {}
     if _is_template(text):
         regions = _template_blocks(text)
@@ -670,17 +796,26 @@ def read_html_text(
         if content is not None:
             a, b = regions[content]
             region = _TEMPLATE_ANY.sub(_blank, text[a:b])
-            blocks = extract_html_blocks(region, offset=a, main_content=False)
+            blocks = extract_html_blocks(region, offset=a, main_content=False, drop_widgets=main_content,
+                                         warnings=warnings)
         else:
-            blocks = extract_html_blocks(_TEMPLATE_ANY.sub(_blank, text), main_content=main_content)
-        parser = LexborHTMLParser(_TEMPLATE_ANY.sub(_blank, text))
+            blocks = extract_html_blocks(_TEMPLATE_ANY.sub(_blank, text), main_content=main_content,
+                                         warnings=warnings)
+        blanked = _TEMPLATE_ANY.sub(_blank, text)
+        parser = LexborHTMLParser(_cap_depth(blanked) or blanked)
         return blocks, _page_metadata(parser, template_values)
-    blocks = extract_html_blocks(text, main_content=main_content)
+    capped = _cap_depth(text)
+    if capped is not None:
+        if warnings is not None:
+            warnings.append(f"HTML nested more than {MAX_DEPTH} levels deep; deeper tags ignored, their text kept")
+        text = capped
+    blocks = extract_html_blocks(text, main_content=main_content, warnings=warnings, cap_depth=False)
     metadata = _page_metadata(LexborHTMLParser(text), {})
     if title_from_h1:
         blocks = _h1_to_title(blocks)
-    if "title" not in metadata and blocks and blocks[0].kind == "title":
-        metadata["title"] = blocks[0].text
+    title_block = next((b for b in blocks if b.kind == "title"), None)
+    if title_block is not None:
+        metadata["title"] = title_block.text
     return blocks, metadata
 
 

@@ -40,14 +40,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-from pipeline import Document, Reader, hookimpl
+from pipeline import Diagnostic, Document, Reader, hookimpl
+from pipeline.errors import ConfigError
 from pipeline.model import BlockKind
+from pipeline.yamlload import load_yaml
 from plugins.read_html import assemble_document, date_prefix, decode_source, extract_html_blocks, parse_date
 
 log = logging.getLogger(__name__)
@@ -85,32 +86,49 @@ _TOML_FM = re.compile(r"\A\+\+\+[ \t]*\n(.*?)^\+\+\+[ \t]*(?:\n|\Z)", re.S | re.
 
 @dataclass(frozen=True)
 class FrontMatter:
-    """Parsed front matter: its mapping, format (``yaml``/``toml``) and end offset in the source."""
+    """Parsed front matter: its mapping, format (``yaml``/``toml``) and end offset in the source.
+
+    :ivar problem: a one-line message naming the file when the block was meant as front matter
+        but could not be used (syntax error, alias bomb, duplicate key, unsafe tag); ``data`` is
+        then empty and the block is dropped.
+    """
 
     data: dict[str, Any]
     format: str
     end: int
+    problem: str | None = None
 
 
-def split_front_matter(text: str) -> FrontMatter | None:
+def split_front_matter(text: str, path: str | None = None) -> FrontMatter | None:
     """Find and parse a leading YAML (``---``) or TOML (``+++``) front-matter block.
 
+    YAML is parsed with the core's bounded safe loader :func:`pipeline.yamlload.load_yaml`
+    (no unsafe tags, no duplicate keys, alias bombs refused; YAML 1.2 scalars, so dates stay
+    strings); TOML with :mod:`tomllib`.
+
     :param text: the decoded source (LF newlines, no BOM).
+    :param path: the file name, for the message in :attr:`FrontMatter.problem`.
     :return: the front matter, or ``None`` when there is none or it does not parse to a mapping
         (a ``---`` line followed by text can also be a thematic break and a setext heading).
-        Front matter that does not parse but has ``key: value`` lines is returned empty (it is
-        still not content); a warning is logged.
+        Front matter that does not parse but has ``key: value`` lines is returned empty with a
+        ``problem`` (it is still not content).
     """
     for rx, fmt in ((_YAML_FM, "yaml"), (_TOML_FM, "toml")):
         m = rx.match(text)
         if not m:
             continue
         try:
-            data = yaml.safe_load(m.group(1)) if fmt == "yaml" else tomllib.loads(m.group(1))
-        except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError) as err:
+            if fmt == "yaml":
+                # one leading newline for the ``---`` line, so error lines are the file's lines
+                data, _ = load_yaml("\n" + m.group(1), path or "<front matter>")
+            else:
+                data = tomllib.loads(m.group(1))
+        except (ConfigError, tomllib.TOMLDecodeError, ValueError, RecursionError) as err:
             if _KEY_LINE.search(m.group(1)):  # clearly meant as front matter: not content
-                log.warning("front matter does not parse as %s, ignored: %s", fmt, err)
-                return FrontMatter({}, fmt, m.end())
+                reason = " ".join(str(err).split())
+                if fmt == "toml" or not isinstance(err, ConfigError):
+                    reason = f"{path or '<front matter>'}: {reason}"
+                return FrontMatter({}, fmt, m.end(), f"{reason} ({fmt} front matter ignored)")
             return None
         if data is None:
             data = {}
@@ -263,7 +281,7 @@ class _Lines:
         return (start, end)
 
 
-def _content_pieces(body: str) -> list[Piece]:
+def _content_pieces(body: str, warnings: list[str] | None = None) -> list[Piece]:
     """Blocks of Markdown ``body`` (front matter already blanked, so offsets are the source's)."""
     tokens = _MD.parse(body)
     lines = _Lines(body)
@@ -319,7 +337,9 @@ def _content_pieces(body: str) -> list[Piece]:
         elif t == "html_block":
             span = lines.span(tok)
             offset = span[0] if span else 0
-            for b in extract_html_blocks(tok.content, offset=offset, inline_markdown=render_inline_markdown):
+            for b in extract_html_blocks(
+                tok.content, offset=offset, inline_markdown=render_inline_markdown, warnings=warnings
+            ):
                 if b.kind != "code" and _TEMPLATE_ONLY.fullmatch(b.text):
                     continue  # e.g. <div style="...">{{image "x.png"}}</div> on the Go blog
                 kind = "quote" if quote and b.kind == "paragraph" else b.kind
@@ -430,18 +450,31 @@ def choose_dateline(
 
 
 def read_markdown_text(
-    text: str, *, title_from_h1: bool = True, byline_dateline: bool = True
+    text: str,
+    *,
+    title_from_h1: bool = True,
+    byline_dateline: bool = True,
+    path: str | None = None,
+    warnings: list[str] | None = None,
 ) -> tuple[list[Piece], dict[str, Any]]:
     """Blocks and metadata of decoded Markdown ``text`` (LF newlines); never raises on content.
 
+    :param path: the file name, for warnings.
+    :param warnings: when given, one-line warnings naming the file are appended to it (dropped
+        front matter, HTML nested too deeply).
     :return: ``(pieces, metadata)``; metadata holds the JSON-safe front-matter keys plus
         ``title`` and ``date`` (ISO ``YYYY-MM-DD``) when known.
     """
-    fm = split_front_matter(text)
+    notes = warnings if warnings is not None else []
+    fm = split_front_matter(text, path)
     body = text
     if fm is not None:
+        if fm.problem:
+            notes.append(fm.problem)
         body = re.sub(r"[^\n]", " ", text[: fm.end]) + text[fm.end :]
-    pieces = _content_pieces(body)
+    html_notes: list[str] = []
+    pieces = _content_pieces(body, html_notes)
+    notes.extend(f"{path or '<markdown>'}: {n}" for n in dict.fromkeys(html_notes))
     pieces, title = _choose_title(pieces, fm, text, title_from_h1)
     pieces, date = choose_dateline(pieces, fm, text, byline=byline_dateline)
     metadata: dict[str, Any] = _json_safe(fm.data) if fm else {}
@@ -460,6 +493,7 @@ class MarkdownSettings(BaseModel):
     """Without a front-matter ``title`` key, a single leading ``#`` heading is the title."""
     byline_dateline: bool = True
     """A short paragraph under the title starting with a date is the dateline."""
+    max_bytes: int = Field(default=50 * 1024 * 1024, gt=0, description="refuse inputs larger than this")
 
 
 class MarkdownReader(Reader):
@@ -479,9 +513,15 @@ class MarkdownReader(Reader):
         """
         settings: MarkdownSettings = self.settings  # type: ignore[assignment]
         text, source, notes = decode_source(raw, path, self.media_type)
+        warnings: list[str] = []
         pieces, metadata = read_markdown_text(
-            text, title_from_h1=settings.title_from_h1, byline_dateline=settings.byline_dateline
+            text, title_from_h1=settings.title_from_h1, byline_dateline=settings.byline_dateline,
+            path=path or doc_id, warnings=warnings,
         )
+        for message in warnings:
+            log.warning("%s", message)
+            code = "front_matter" if "front matter" in message else "html"
+            notes.append(Diagnostic(stage="read", level="warning", code=code, message=message))
         return assemble_document(
             ((p.kind, p.level, p.text, p.span) for p in pieces),
             doc_id=doc_id, source=source, metadata=metadata, diagnostics=notes,

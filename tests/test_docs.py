@@ -112,3 +112,19 @@ def test_the_commands_in_the_docs_exist():
     assert {"plugins", "stages", "new-plugin", "validate", "run"} <= commands
     for command in commands:
         assert command in main.commands, f"docs/plugins.md uses `copydesk {command}`, which does not exist"
+
+
+def test_the_tutorial_creates_the_readme_its_pyproject_names():
+    tutorial = DOC.split("## Hook reference", 1)[0]
+    assert 'readme = "README.md"' in tutorial
+    assert "> README.md" in tutorial.split("### 3.", 1)[0]
+
+
+def test_the_tutorial_installs_pytest_before_running_it():
+    step5 = DOC.split("### 5.", 1)[1].split("### 6.", 1)[0]
+    assert "pip install pytest" in step5 and step5.index("pip install pytest") < step5.index("\npytest")
+
+
+def test_make_document_is_described_as_what_it_does():
+    row = next(line for line in DOC.splitlines() if line.startswith("| `make_document("))
+    assert 'metadata["title"]' in row and "no stage records" in row

@@ -216,7 +216,7 @@ def test_non_determinism_is_caught():
 
 def test_dropping_earlier_output_is_caught():
     problems = _problems(Dropper)
-    assert "dropped metadata keys ['earlier']" in problems
+    assert "dropped metadata keys ['earlier', 'title']" in problems  # make_document sets the title
     assert "dropped themes ['t0'] without providing 'themes'" in problems
 
 

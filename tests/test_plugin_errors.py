@@ -183,14 +183,53 @@ def test_config_using_a_broken_entry_point_shows_its_import_error(broken_entry_p
     assert "ModuleNotFoundError" in result.stderr
 
 
-def test_entry_point_that_misregisters_exits_2_with_the_way_out(broken_entry_point, copydesk_cli):
+def test_entry_point_that_misregisters_exits_2_with_the_way_out(broken_entry_point, copydesk_cli, tmp_path):
     broken_entry_point.append(md.EntryPoint("misregisters", "misregisters_plugin", "copydesk"))
-    result = copydesk_cli("plugins")
+    cfg = tmp_path / "pipeline.yaml"
+    cfg.write_text("stages:\n  - name: sections\n", encoding="utf-8")
+    result = copydesk_cli("validate", str(cfg))
     assert result.exit_code == 2
     line = result.stderr.strip()
     assert "\n" not in line
     assert "plugin misregisters: unknown hook 'register_stage'" in line
     assert "COPYDESK_PLUGINS=none" in line
+
+
+class _Dist:
+    name = "copydesk-dup-sections"
+    version = "1.2.3"
+
+
+class _EntryPoint:
+    """An entry point of a fake distribution (``md.EntryPoint`` has no distribution)."""
+
+    def __init__(self, name: str, module: str) -> None:
+        self.name, self.module, self.dist = name, module, _Dist()
+
+    def load(self) -> object:
+        import importlib
+
+        return importlib.import_module(self.module)
+
+
+@pytest.mark.parametrize("module", ["misregisters", "takes_sections"])
+def test_plugins_lists_what_loaded_and_names_the_plugin_that_cannot_register(
+    broken_entry_point, copydesk_cli, tmp_path, module
+):
+    (tmp_path / f"{module}_ep.py").write_text(MODULES["badhook" if module == "misregisters" else module])
+    broken_entry_point.append(_EntryPoint("dupe", f"{module}_ep"))
+    result = copydesk_cli("plugins", "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    names = {p["name"] for p in data["plugins"]}
+    assert "copydesk.sections" in names and "dupe" not in names
+    failed = data["failed"]["dupe"]
+    assert "copydesk-dup-sections" in failed and "COPYDESK_PLUGINS=none" in failed
+    assert "broken" in data["failed"]  # the import failure is still listed
+    warning = [line for line in result.stderr.splitlines() if "dupe" in line]
+    assert len(warning) == 1 and "copydesk-dup-sections" in warning[0]
+    table = copydesk_cli("plugins")
+    assert table.exit_code == 0 and "copydesk-dup-sections" in table.stdout + table.stderr
 
 
 def test_copydesk_plugins_none_skips_every_entry_point(broken_entry_point, copydesk_cli, monkeypatch):

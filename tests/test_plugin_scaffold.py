@@ -56,12 +56,12 @@ def test_scaffold_writes_the_package(tmp_path):
 
 
 def test_scaffold_refuses_an_existing_directory_unless_forced(tmp_path):
-    target = scaffold_plugin("wordlist", tmp_path)
+    target = scaffold_plugin("wordlist", tmp_path, taken=())
     (target / "README.md").write_text("mine")
     with pytest.raises(ScaffoldError, match="already exists"):
-        scaffold_plugin("wordlist", tmp_path)
+        scaffold_plugin("wordlist", tmp_path, taken=())
     assert (target / "README.md").read_text() == "mine"
-    scaffold_plugin("wordlist", tmp_path, force=True)
+    scaffold_plugin("wordlist", tmp_path, force=True, taken=())
     assert (target / "README.md").read_text() != "mine"
 
 
@@ -117,3 +117,23 @@ def test_scaffolded_plugin_installs_and_runs_through_its_entry_point(tmp_path):
         assert "3 passed" in tests.stdout
     finally:
         subprocess.run([*pip, "uninstall", "--yes", names.dist], capture_output=True, env=env, timeout=300)
+
+
+def test_new_plugin_refuses_registered_and_non_identifier_names(tmp_path, copydesk_cli):
+    taken = copydesk_cli("new-plugin", "sections", "-d", str(tmp_path))
+    assert taken.exit_code == 2 and taken.stderr.count("\n") == 1
+    assert "already registered (stage sections)" in taken.stderr and "reader markdown" in taken.stderr
+    assert not list(tmp_path.iterdir())
+    with pytest.raises(ScaffoldError, match="already registered"):
+        scaffold_plugin("copydesk-themes", tmp_path)
+    with pytest.raises(ScaffoldError, match="identifier"):
+        plugin_names("import")
+
+
+def test_new_plugin_creates_a_missing_directory(tmp_path, copydesk_cli):
+    result = copydesk_cli("new-plugin", "word-list", "-d", str(tmp_path / "src"))
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "src" / "copydesk-word-list" / "pyproject.toml").is_file()
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(ScaffoldError, match="not a directory"):
+        scaffold_plugin("word-list", tmp_path / "file", taken=())

@@ -152,3 +152,9 @@ def test_run_pipeline_picks_the_reader_by_suffix(register_plugin, run_pipeline):
     assert (doc.text, doc.source.path) == ("QUIET WORDS", "notes.shout")
     plain = run_pipeline({"stages": []}, "quiet words")
     assert (plain.text, plain.source.path, plain.source.media_type) == ("quiet words", "doc.txt", "text/plain")
+
+
+def test_make_document_sets_the_title_like_a_reader(make_document):
+    doc = make_document("# The Title\n\nIntro.\n\n## Part\n\nBody.")
+    assert doc.metadata == {"title": "The Title"}
+    assert make_document("Intro only.").metadata == {}

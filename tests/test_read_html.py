@@ -53,8 +53,9 @@ def test_main_content_blocks() -> None:
 
 def test_metadata_and_title_setting() -> None:
     doc = read_doc(PAGE)
-    assert doc.metadata["title"] == "Page T"
+    assert doc.metadata["title"] == "The Title"  # the title block's text, not "<title>"'s
     assert read(PAGE, title_from_h1=False)[0] == ("heading", 1, "The Title")
+    assert read_doc(PAGE, title_from_h1=False).metadata["title"] == "Page T"  # no title block
 
 
 def test_whole_body_without_main_drops_page_boilerplate() -> None:
@@ -174,3 +175,60 @@ def test_pathologically_deep_nesting_does_not_raise() -> None:
 
 def test_block_children_of_a_heading_are_separate_words() -> None:
     assert read("<h2><div>Part</div><div>one</div></h2>") == [("heading", 2, "Part one")]
+
+
+ARTICLE_WITH_WIDGETS = """<html><head><title>Storm hits coast | Daily Planet</title></head><body>
+<article><h1>Storm hits coast</h1>
+<p>The storm arrived at dawn.</p>
+<aside class="related"><h2>Related stories</h2><ul><li><a href="/a">Flood warnings</a></li></ul></aside>
+<aside><p>"We have never seen anything like it," said the mayor.</p></aside>
+<nav><a href="/prev">Previous</a></nav>
+<div class="share-buttons">Share on X</div>
+<section id="comments"><h2>Comments</h2><p>First!</p></section>
+<p>Cleanup begins tomorrow.</p>
+<footer><p>Filed under Weather</p></footer>
+</article></body></html>"""
+
+
+def test_article_widgets_are_not_content_but_pull_quotes_are() -> None:
+    assert read(ARTICLE_WITH_WIDGETS) == [
+        ("title", 1, "Storm hits coast"),
+        ("paragraph", None, "The storm arrived at dawn."),
+        ("quote", None, '"We have never seen anything like it," said the mayor.'),
+        ("paragraph", None, "Cleanup begins tomorrow."),
+    ]
+
+
+def test_title_metadata_agrees_with_title_block_and_markdown_export() -> None:
+    from plugins.export_markdown import MarkdownExporter
+
+    doc = read_doc(ARTICLE_WITH_WIDGETS)
+    assert doc.metadata["title"] == "Storm hits coast"
+    assert "title: Storm hits coast" in MarkdownExporter().render(doc).decode()
+
+
+def test_aside_in_fragment_is_still_a_quote() -> None:  # the Markdown reader's raw HTML blocks
+    assert [(b.kind, b.text) for b in extract_html_blocks("<aside><p>Pull quote</p></aside>")] == [
+        ("quote", "Pull quote")
+    ]
+
+
+def test_max_bytes_setting() -> None:
+    assert HtmlSettings().max_bytes == 50 * 1024 * 1024
+    with pytest.raises(ValueError):
+        HtmlSettings(max_bytes=0)
+
+
+def test_very_deep_nesting_is_linear_and_keeps_text() -> None:
+    import time
+
+    n = 200_000
+    src = "<html><body>" + "<div>" * n + "<p>deep <b>text</b></p>" + "</div>" * n + "<p>after</p></body></html>"
+    t = time.perf_counter()
+    doc = read_doc(src)
+    assert time.perf_counter() - t < 20  # was minutes; about a second now
+    assert [b.text for b in doc.blocks] == ["deep text", "after"]
+    doc.check()
+    [note] = doc.diagnostics
+    assert note.message.startswith("page.html: HTML nested more than 512 levels deep")
+    assert "\n" not in note.message

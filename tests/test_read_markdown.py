@@ -238,3 +238,48 @@ def test_heading_attribute_forms() -> None:
     assert read("## A {#id .cls}\n\n## B {.cls}\n\n## C {: #x}\n") == [
         ("heading", 2, "A"), ("heading", 2, "B"), ("heading", 2, "C"),
     ]
+
+
+ALIAS_BOMB = "---\ntitle: Boom\na: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{','.join([f'*{chr(97 + i)}'] * 9)}]\n" for i in range(9)
+) + "---\n# Real title\n\nBody text.\n"
+
+
+def test_front_matter_alias_bomb_is_refused_quickly_and_named() -> None:
+    import time
+
+    t = time.perf_counter()
+    doc = read_doc(ALIAS_BOMB)
+    assert time.perf_counter() - t < 5
+    assert [(b.kind, b.text) for b in doc.blocks] == [("title", "Real title"), ("paragraph", "Body text.")]
+    assert "a" not in doc.metadata
+    [note] = doc.diagnostics
+    assert note.code == "front_matter" and note.level == "warning"
+    assert note.message.startswith("post.md") and "alias" in note.message and "\n" not in note.message
+
+
+def test_bad_front_matter_warning_is_one_line_naming_the_file(caplog: pytest.LogCaptureFixture) -> None:
+    doc = read_doc("---\ntitle: [unclosed\nauthor: x\n---\nBody.\n")
+    assert [b.text for b in doc.blocks] == ["Body."]
+    [note] = doc.diagnostics
+    assert note.message.startswith("post.md:") and "\n" not in note.message
+    assert [r.getMessage() for r in caplog.records] == [note.message]
+
+
+def test_front_matter_duplicate_key_and_unsafe_tag_are_dropped() -> None:
+    for fm in ("title: A\ntitle: B\n", "title: !!python/object:os.system x\n"):
+        doc = read_doc(f"---\n{fm}---\nBody.\n")
+        assert [b.text for b in doc.blocks] == ["Body."]
+        assert doc.metadata == {} and len(doc.diagnostics) == 1
+
+
+def test_front_matter_dates_stay_strings() -> None:
+    doc = read_doc("---\ntitle: T\ndate: 2021-06-08\n---\nBody.\n")
+    assert doc.metadata["date"] == "2021-06-08"
+    assert not doc.diagnostics
+
+
+def test_max_bytes_setting() -> None:
+    assert MarkdownSettings().max_bytes == 50 * 1024 * 1024
+    with pytest.raises(ValueError):
+        MarkdownSettings(max_bytes=0)

@@ -2,7 +2,10 @@
 
 ``plugins`` and ``stages`` print a rich table on a terminal (plain text when piped) and JSON
 with ``--json``. Plugins that failed to import are listed (table) or under ``"failed"`` (JSON);
-they never stop these commands.
+they never stop these commands. ``plugins`` is the diagnosis command, so an installed plugin
+whose registration fails (say, a stage name another plugin took) does not stop it either: it
+lists what loads and names the failing plugin's distribution and the ``COPYDESK_PLUGINS``
+setting that skips it (``run`` and ``validate`` still exit 2 on such an error).
 """
 
 from __future__ import annotations
@@ -22,6 +25,67 @@ if TYPE_CHECKING:
     from pipeline.registry import Entry, Stage
 
 KINDS = ("readers", "stages", "exporters")
+
+
+def skip_hint(name: str, others: list[str]) -> str:
+    """How to start without the third-party plugin ``name``: ``COPYDESK_PLUGINS=...``."""
+    from pipeline.plugins import ENV_VAR
+
+    keep = [o for o in others if o != name]
+    hint = f"{ENV_VAR}=none skips third-party plugins"
+    return hint + (f", {ENV_VAR}={','.join(keep)} loads only the others" if keep else "")
+
+
+def load_for_listing() -> tuple[LoadedPlugins, list[str]]:
+    """The plugin manager for ``copydesk plugins``, even when an installed plugin's registration
+    fails: each entry point is then added on its own, and the ones that cannot be registered are
+    recorded in ``failures`` with their distribution and :func:`skip_hint`.
+
+    :returns: ``(loaded, errors)``, ``errors`` being one line per plugin left out that way.
+    :raises RegistrationError: the built-ins or config plugins alone fail to register.
+    """
+    from pipeline import plugins as core
+    from pipeline.errors import RegistrationError
+
+    try:
+        return core.make_plugin_manager(), []
+    except RegistrationError as first:
+        original = first
+    eps = core._selected_entry_points()
+    names = [ep.name for ep in eps]
+    good: list[tuple[str, object]] = []
+    dists: dict[str, tuple[str | None, str]] = {}
+    failures: dict[str, str] = {}
+    errors: list[str] = []
+    try:
+        core.make_plugin_manager(entry_points=False)
+    except RegistrationError:
+        raise original from None
+    for ep in eps:
+        dist = ep.dist.name if ep.dist else None
+        dists[ep.name] = (dist, ep.dist.version if ep.dist else "0")
+        try:
+            obj = ep.load()
+        except Exception as err:  # noqa: BLE001 - recorded like make_plugin_manager does
+            failures[ep.name] = f"{type(err).__name__}: {err}"
+            continue
+        try:
+            core.make_plugin_manager(entry_points=False, plugin_objects=[*good, (ep.name, obj)])
+        except RegistrationError as err:
+            message = (f"{' '.join(str(err).split())} (plugin {ep.name}, entry point of "
+                       f"{dist or 'an unknown distribution'}; {skip_hint(ep.name, names)})")
+            failures[ep.name] = message
+            errors.append(message)
+            continue
+        good.append((ep.name, obj))
+    loaded = core.make_plugin_manager(entry_points=False, plugin_objects=good)
+    for name, _ in good:
+        dist, version = dists[name]
+        loaded.info[name] = core.PluginInfo(name, dist, version, "entry-point")
+    loaded.failures.update(failures)
+    if not errors:  # not an entry point's doing after all
+        raise original
+    return loaded, errors
 
 
 def _plugin_rows(loaded: LoadedPlugins) -> list[dict[str, Any]]:
@@ -54,10 +118,11 @@ def plugins(as_json: bool) -> None:
 
     JSON shape: {"plugins": [{"name", "distribution", "version", "origin", "readers": [{"name",
     "summary"}], "stages": [...], "exporters": [...]}], "failed": {plugin: error}}.
+    An installed plugin that cannot be registered is listed as failed (and named on stderr).
     """
-    from pipeline.plugins import make_plugin_manager
-
-    loaded = make_plugin_manager()
+    loaded, errors = load_for_listing()
+    for message in errors:
+        click.echo(f"copydesk: warning: {message}", err=True)
     rows = _plugin_rows(loaded)
     if as_json:
         click.echo(json.dumps({"plugins": rows, "failed": dict(sorted(loaded.failures.items()))}, indent=2))

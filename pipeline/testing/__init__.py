@@ -14,8 +14,9 @@ Opt in from a test module or ``conftest.py``::
 
 Fixtures (each returns a function):
 
-* ``make_document`` -- :func:`document_from_text`: a document with blocks and sections from
-  Markdown-like text, as a reader plus the ``sections`` stage would give it;
+* ``make_document`` -- :func:`document_from_text`: a document with blocks, sections and
+  ``metadata["title"]`` from Markdown-like text, shaped as a reader plus the ``sections`` stage
+  would give it (built directly: no stage records);
 * ``run_stage`` -- :func:`run_stage`: one stage on one document, checked like the runner does;
 * ``run_pipeline`` -- :func:`run_pipeline`: a whole config (mapping or YAML) on one text;
 * ``register_plugin`` -- register a plugin module, object or component class for one test; the

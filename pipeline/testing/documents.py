@@ -32,7 +32,8 @@ def document_from_text(text: str, doc_id: str = "doc", *, structure: bool = True
     :param doc_id: the document id.
     :param structure: add blocks and sections (``False``: text only, as the plain-text reader).
     :returns: a valid document (media type ``text/markdown``); block ids ``b0, b1 ...``,
-        section ids ``s0, s1 ...`` in document order.
+        section ids ``s0, s1 ...`` in document order; ``metadata["title"]`` is the title block's
+        text when there is one (as the readers set it). No stage runs, so ``stages`` is empty.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not structure:
@@ -64,6 +65,7 @@ def document_from_text(text: str, doc_id: str = "doc", *, structure: bool = True
         id=doc_id,
         source=Source(media_type="text/markdown"),
         text=out_text,
+        metadata={"title": blocks[0].text} if blocks and blocks[0].kind == "title" else {},
         blocks=blocks,
         sections=_sections(blocks),
     )
