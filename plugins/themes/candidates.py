@@ -78,6 +78,7 @@ class Candidate:
     surfaces: dict[str, float] = field(default_factory=dict)  # cased form -> weight
     chunk_hits: int = 0  # occurrences as (part of) a noun-phrase chunk
     maximal_hits: int = 0  # occurrences as a whole chunk
+    final_hits: int = 0  # occurrences ending a chunk (its last word is a head noun there)
     first_surface: str = ""
     cap_hits: int = 0  # chunk occurrences in prose with every word capitalised
     prose_hits: int = 0  # chunk occurrences in prose (not title/heading)
@@ -88,6 +89,7 @@ class Candidate:
     first_kind: int = 0  # 0 noun, 1 adjective, 2 participle, 3 number
     noun_stems: frozenset[str] = frozenset()  # stems of the words tagged as nouns
     common_stems: frozenset[str] = frozenset()  # stems of the words tagged as common nouns
+    words: tuple[str, ...] = ()  # stems by word: a lower-case compound ("high-level") is one
 
 
 _PARTS_CACHE: dict[str, tuple[tuple[str, int, int], ...]] = {}
@@ -224,10 +226,13 @@ def collect(
                     c.common_stems = frozenset(
                         st for u in range(a, b) if tokens[u].tag in ("NN", "NNS") for st in tok_key[u]
                     )
+                    c.words = tuple(w for u in range(a, b) for w in _words(tokens[u], tok_key[u]))
                 c.surfaces[surface] = c.surfaces.get(surface, 0.0) + weight
                 c.chunk_hits += 1
-                if a == i and b == j:
-                    c.maximal_hits += 1
+                if b == j:
+                    c.final_hits += 1
+                    if a == i:
+                        c.maximal_hits += 1
                 if prose_token[a]:
                     c.prose_hits += 1
                     if capitalised:
@@ -256,6 +261,15 @@ def collect(
             c.mentions.append((parts[pi].start, parts[pi + n - 1].end))
             c.mention_parts.append(pi)
     return parts, cands
+
+
+def _words(tok: Token, key: tuple[str, ...]) -> tuple[str, ...]:
+    """The words of a token for comparing phrases: a lower-case hyphenated compound is one word
+    (the modifier "high-level"; its "level" is not the noun "levels"), while a hyphen or dash
+    between capitalised names joins two names ("Korea-China ties": ties of Korea and China)."""
+    if len(key) > 1 and tok.text[:1].islower():
+        return ("-".join(key),)
+    return key
 
 
 def _sentence_initial(tokens: list[Token], i: int) -> bool:
