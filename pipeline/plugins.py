@@ -266,9 +266,18 @@ def _fill_registry(loaded: LoadedPlugins) -> None:
             kwargs = {"register": register} if "register" in impl.argnames else {}
             try:
                 callback(**kwargs)
-            except RegistrationError:
-                raise
+            except RegistrationError as err:
+                raise RegistrationError(_with_hint(str(err), loaded)) from None
             except Exception as err:  # noqa: BLE001 - a plugin bug becomes one line naming it
-                raise RegistrationError(
-                    f"plugin {plugin}: {hook.name} raised {type(err).__name__}: {err}"
-                ) from err
+                message = f"plugin {plugin}: {hook.name} raised {type(err).__name__}: {err}"
+                raise RegistrationError(_with_hint(message, loaded)) from err
+
+
+def _with_hint(message: str, loaded: LoadedPlugins) -> str:
+    """``message`` plus, when it names installed plugins, their distributions and how to start
+    without them (so a broken third-party plugin can be diagnosed and bypassed)."""
+    named = [i for i in loaded.info.values() if i.origin == "entry-point" and i.name in message]
+    if not named:
+        return message
+    where = ", ".join(f"{i.name} from distribution {i.distribution}" for i in named)
+    return f"{message} ({where}; {ENV_VAR}=none skips third-party plugins)"

@@ -246,3 +246,18 @@ def test_copydesk_plugins_lists_only_the_named(broken_entry_point, monkeypatch, 
     assert {n for n in loaded.failures if not n.startswith("copydesk.")} == {"broken"}
     assert all(info.origin != "entry-point" for info in loaded.info.values())
     assert any("not_installed_anywhere" in r.getMessage() for r in caplog.records)
+
+
+def test_installed_plugin_duplicating_a_built_in_name_names_its_distribution(
+    broken_entry_point, copydesk_cli, tmp_path
+):
+    (tmp_path / "takes_sections_ep.py").write_text(MODULES["takes_sections"])
+    broken_entry_point.append(_EntryPoint("dupe", "takes_sections_ep"))
+    cfg = tmp_path / "pipeline.yaml"
+    cfg.write_text("stages:\n  - name: sections\n", encoding="utf-8")
+    result = copydesk_cli("validate", str(cfg))
+    assert result.exit_code == 2
+    line = result.stderr.strip()
+    assert "\n" not in line
+    assert "duplicate stage name 'sections'" in line
+    assert "dupe from distribution copydesk-dup-sections" in line and "COPYDESK_PLUGINS=none" in line
