@@ -130,13 +130,13 @@ def chunks(tokens: list[Token]) -> list[tuple[int, int]]:
     """Maximal candidate chunks as token index ranges ``[i, j)`` ending in a noun."""
     out: list[tuple[int, int]] = []
     i, n = 0, len(tokens)
+    ok = [t.tag in MODIFIER and _is_word(t) for t in tokens]  # may be inside a chunk
     while i < n:
-        if tokens[i].tag in MODIFIER and _is_word(tokens[i]):
+        if ok[i]:
             j = i
             while (
                 j < n
-                and tokens[j].tag in MODIFIER
-                and _is_word(tokens[j])
+                and ok[j]
                 and tokens[j].sent == tokens[i].sent
                 and (tokens[j].tag != "VBG" or _vbg_ok(tokens, j, i))
                 # a participle after a plural noun is a verb: "visits allowed leaders"

@@ -28,15 +28,17 @@ class Scored:
     in_heading: bool = False
     nouns: frozenset[str] = frozenset()
     noun_sections: set[str] = field(default_factory=set)  # sections using its common nouns
-    words: tuple[str, ...] = ()  # stems by word (see Candidate.words)
+    words: tuple[str, ...] = ()  # stems by word (see Candidate.words); the key when not given
     common: frozenset[str] = frozenset()  # stems of its common nouns
     prior: float = 0.0  # structure prior: how surely the document's structure marks it a subject
     relation: int = 0  # relatedness to its theme's label when it joined (0: it is the label)
     theme_score: float = 0.0
+    wordset: frozenset[str] = field(init=False, repr=False, default=frozenset())
 
-
-def _words(p: Scored) -> tuple[str, ...]:
-    return p.words or p.key
+    def __post_init__(self) -> None:
+        if not self.words:
+            self.words = self.key
+        self.wordset = frozenset(self.words)
 
 
 def relatedness(a: Scored, b: Scored) -> int:
@@ -56,8 +58,10 @@ def relatedness(a: Scored, b: Scored) -> int:
        a phrase whose head names another theme joins that theme instead ("regional
        cooperation" goes with "cooperation", not with "regional challenges").
     """
-    wa, wb = _words(a), _words(b)
-    sa, sb = set(wa), set(wb)
+    sa, sb = a.wordset, b.wordset
+    if sa.isdisjoint(sb):  # every tie below needs a shared word
+        return 0
+    wa, wb = a.words, b.words
     if sa <= sb or sb <= sa:
         return 4
     if wa[-1] == wb[-1] and a.key[-1] in a.nouns:

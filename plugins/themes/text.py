@@ -98,11 +98,19 @@ def _word_counts() -> tuple[dict[str, int], float]:
     return counts, math.log(max(counts.values()) + 1.0)
 
 
+_RARITY: dict[str, float] = {}
+
+
 def rarity(word: str) -> float:
-    """0 for the most common English word .. 1 for a word absent from the frequency list."""
-    counts, top = _word_counts()
-    c = counts.get(word.lower(), 0)
-    return 1.0 - math.log(c + 1.0) / top
+    """0 for the most common English word .. 1 for a word absent from the frequency list
+    (memoised)."""
+    out = _RARITY.get(word)
+    if out is None:
+        if len(_RARITY) > 200_000:
+            _RARITY.clear()
+        counts, top = _word_counts()
+        out = _RARITY[word] = 1.0 - math.log(counts.get(word.lower(), 0) + 1.0) / top
+    return out
 
 
 def tag_sentences(
