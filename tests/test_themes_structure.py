@@ -12,7 +12,7 @@ PARAS = [
     "Members said the ferry timetable needs work before the summer season begins.",
     "A report on school meals and the library hours was delayed until next month.",
     "Volunteers run a youth orchestra and a chess club, and both ask for rooms in the town hall.",
-    "Officials expect visitors from the Baltic Coast region at the harbour festival in June.",
+    "Officials expect visitors from the Baltic Coast at the harbour festival in June.",
 ]
 
 
