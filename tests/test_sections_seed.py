@@ -5,33 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from seed_expectations import LEVEL2, PARENTS
 
 from pipeline import Document
 from plugins.sections import SectionTagger
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_2a3c3e522d4f526f.txt"
 
-TOP = [
-    "A Renewed Diplomatic Momentum",
-    "Why Relations Needed Repair",
-    "The Role of State Visits in Diplomacy",
-    "Key Areas of Cooperation Discussed",
-    "Regional Implications of Improved Ties",
-    "Domestic Reactions and Expectations",
-    "Challenges Ahead",
-    "Conclusion",
-]
-SUB = {
-    "Past Sources of Tension": "Why Relations Needed Repair",
-    "Economic Interdependence": "Why Relations Needed Repair",
-    "Symbolism and Substance": "The Role of State Visits in Diplomacy",
-    "Building Personal Rapport": "The Role of State Visits in Diplomacy",
-    "Trade and Economic Stability": "Key Areas of Cooperation Discussed",
-    "Cultural and People-to-People Exchange": "Key Areas of Cooperation Discussed",
-    "Regional and Global Issues": "Key Areas of Cooperation Discussed",
-    "In South Korea": "Domestic Reactions and Expectations",
-    "In China": "Domestic Reactions and Expectations",
-}
+TOP, SUB = LEVEL2, PARENTS
 
 
 @pytest.fixture(scope="module")

@@ -12,26 +12,10 @@ from typing import Any
 import pytest
 from markdown_it import MarkdownIt
 from mdit_py_plugins.front_matter import front_matter_plugin
+from seed_expectations import LEVEL2, PARENTS
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_ID = "000_2a3c3e522d4f526f"
-
-LEVEL2 = [
-    "A Renewed Diplomatic Momentum", "Why Relations Needed Repair", "The Role of State Visits in Diplomacy",
-    "Key Areas of Cooperation Discussed", "Regional Implications of Improved Ties",
-    "Domestic Reactions and Expectations", "Challenges Ahead", "Conclusion",
-]
-PARENTS = {
-    "Past Sources of Tension": "Why Relations Needed Repair",
-    "Economic Interdependence": "Why Relations Needed Repair",
-    "Symbolism and Substance": "The Role of State Visits in Diplomacy",
-    "Building Personal Rapport": "The Role of State Visits in Diplomacy",
-    "Trade and Economic Stability": "Key Areas of Cooperation Discussed",
-    "Cultural and People-to-People Exchange": "Key Areas of Cooperation Discussed",
-    "Regional and Global Issues": "Key Areas of Cooperation Discussed",
-    "In South Korea": "Domestic Reactions and Expectations",
-    "In China": "Domestic Reactions and Expectations",
-}
 
 
 @pytest.fixture(scope="module")
