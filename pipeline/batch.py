@@ -218,16 +218,13 @@ class _CacheState:
 
 
 def _too_large(built: Built, item: InputItem) -> bool:
-    """Whether ``item``'s file is above its reader's ``max_bytes`` (the runner then refuses it;
-    it must not be read into memory here first)."""
-    if item.path is None or item.raw is not None:
-        return False
+    """Whether the runner will refuse ``item`` unread (:meth:`Pipeline.check_size`); such a file
+    must not be read into memory here to hash it for the cache."""
     try:
-        reader = built.pipeline.readers[built.pipeline.reader_name(item)]
-        max_bytes = getattr(reader.settings, "max_bytes", None)
-        return isinstance(max_bytes, int) and os.stat(item.path).st_size > max_bytes
-    except (CopydeskError, OSError, KeyError):
-        return False
+        built.pipeline.check_size(item)
+    except CopydeskError:
+        return True
+    return False
 
 
 def _tasks(built: Built, items: Iterable[InputItem], state: _CacheState | None) -> Iterator[Task]:

@@ -84,6 +84,24 @@ class Pipeline:
             return DEFAULT_READER
         raise InputError(item.path, "no reader available for this input")
 
+    def check_size(self, item: InputItem) -> None:
+        """Refuse a file above its reader's ``max_bytes`` without reading it (bounded memory).
+
+        :raises InputError: the file is too large or cannot be examined.
+        """
+        if item.raw is not None or item.path is None:
+            return
+        name = self.reader_name(item)
+        max_bytes = getattr(self.readers[name].settings, "max_bytes", None)
+        if not isinstance(max_bytes, int):
+            return
+        try:
+            size = os.stat(item.path).st_size
+        except OSError as err:
+            raise InputError(item.path, f"cannot read: {err.strerror or err}") from None
+        if size > max_bytes:
+            raise InputError(item.path, f"{size} bytes is above the {name} reader's max_bytes ({max_bytes})")
+
     def read(self, item: InputItem) -> Document:
         """Read one input into a document (metadata given with the input is merged in).
 
@@ -92,13 +110,7 @@ class Pipeline:
         name = self.reader_name(item)
         reader = self.readers[name]
         max_bytes = getattr(reader.settings, "max_bytes", None)
-        if item.raw is None and item.path is not None and isinstance(max_bytes, int):
-            try:
-                size = os.stat(item.path).st_size
-            except OSError as err:
-                raise InputError(item.path, f"cannot read: {err.strerror or err}") from None
-            if size > max_bytes:
-                raise InputError(item.path, f"{size} bytes is above the {name} reader's max_bytes ({max_bytes})")
+        self.check_size(item)
         raw = item.read_bytes()
         if isinstance(max_bytes, int) and len(raw) > max_bytes:
             raise InputError(item.path or item.origin, f"{len(raw)} bytes is above max_bytes ({max_bytes})")
@@ -165,7 +177,6 @@ class Pipeline:
         """
         timings: dict[str, float] = {}
         result = DocumentResult(doc_id=item.doc_id, status="failed")
-        step, plugin = "read", None
         try:
             t0 = time.perf_counter()
             doc = self.read(item)
@@ -181,9 +192,9 @@ class Pipeline:
         except StageError as err:
             result.stage, result.plugin, result.error = err.stage, err.plugin, str(err)
         except CopydeskError as err:
-            result.stage, result.plugin, result.error = step, plugin, str(err)
+            result.stage, result.error = "read", str(err)
         except ValidationError as err:
-            result.stage, result.error = step, f"{item.origin or item.doc_id}: invalid document: {err}"
+            result.stage, result.error = "read", f"{item.origin or item.doc_id}: invalid document: {err}"
         result.timings = timings
         return result
 
