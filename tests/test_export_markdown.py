@@ -6,6 +6,7 @@ one line, so newlines inside a paragraph come back as spaces); code blocks compa
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 from pipeline import Document, Keyphrase, Source, Theme
 from pipeline.model import BlockKind
 from pipeline.registry import Registry
-from plugins.export_markdown import MarkdownExporter, escape, register_exporters
+from plugins.export_markdown import MarkdownExporter, escape, paragraph_spans, register_exporters
 from plugins.read_html import assemble_document
 from plugins.read_markdown import MarkdownReader, markdown_inline_text
 
@@ -184,3 +185,13 @@ def test_registration() -> None:
     reg = Registry()
     register_exporters(lambda cls: reg.add("exporter", cls, "builtin", "0"))
     assert reg.exporters["markdown"].cls.suffix == ".md"
+
+
+_PARAGRAPH_RULE = re.compile(r"\S(?:.*?\S)?(?=\n[ \t]*\n|\s*\Z)", re.S)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab \t\n\r\x0b\x0c\u00a0\u2028\ufeff")), max_size=40))
+def test_paragraph_spans_follow_the_paragraph_rule(text: str) -> None:
+    # the fast search must find exactly the spans of the rule the exporter is defined by
+    assert paragraph_spans(text) == [m.span() for m in _PARAGRAPH_RULE.finditer(text)]
