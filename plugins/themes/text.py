@@ -1,20 +1,21 @@
 """Tokens with character offsets, sentence splitting, part-of-speech tags and word rarity.
 
-Tagging uses the rule-based tagger bundled with TextBlob (a port of Pattern's tagger, which takes
-its lexicon and its morphological and contextual rules from Brill's tagger v1.14; Brill 1992,
-"A simple rule-based part of speech tagger"). It ships inside the ``textblob`` PyPI package, so
-nothing is downloaded at run time. Word rarity comes from the word counts TextBlob ships for its
-spelling corrector (Norvig's public-domain ``big.txt`` counts).
+Tagging reproduces TextBlob's default rule-based tagger (see :mod:`.brill`: Brill's 1992 lexicon
+as ported by Pattern, De Smedt & Daelemans 2012) without importing TextBlob or NLTK. Word rarity
+comes from the word counts TextBlob ships for its spelling corrector (Norvig's public-domain
+``big.txt`` counts), looked up in place (:mod:`.wordfile`). TextBlob stays a dependency: it ships
+both data files.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+
+from plugins.themes import brill
+from plugins.themes.wordfile import SortedWordFile
 
 # A word: letters/digits, with inner hyphens, dots, ampersands or apostrophes ("COVID-19", "2.1",
 # "O'Brien", "AT&T"); a trailing possessive "'s" is its own token.
@@ -30,6 +31,8 @@ _ABBREV = frozenset(
     "jun jul aug sep sept oct nov dec no fig u.s u.k u.n e.g i.e".split()
 )
 _SENT_END = frozenset(".!?")
+# a "word count" line of en-spelling.txt (anchored on newlines: faster than ^...$ with MULTILINE)
+_COUNT_RE = re.compile(rb"\n[^ \n]+ ([0-9]+)(?=\n)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,26 +79,11 @@ def split_sentences(toks: list[tuple[str, int, int]], text: str, offset: int) ->
 
 
 @lru_cache(maxsize=1)
-def _parser() -> Any:
-    from textblob.en import parser  # imported lazily: loading the lexicon takes a moment
-
-    return parser
-
-
-@lru_cache(maxsize=1)
-def _word_counts() -> tuple[dict[str, int], float]:
-    import textblob.en
-
-    counts: dict[str, int] = {}
-    path = os.path.join(textblob.en.MODULE, "en-spelling.txt")
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if line.startswith(";;;"):
-                continue
-            parts = line.split()
-            if len(parts) == 2 and parts[1].isdigit():
-                counts[parts[0]] = int(parts[1])
-    return counts, math.log(max(counts.values()) + 1.0)
+def _word_counts() -> tuple[SortedWordFile, float]:
+    """The spelling corrector's word counts and log(1 + the largest count)."""
+    counts = SortedWordFile(brill.data_path("en-spelling.txt"))
+    top = max(map(int, _COUNT_RE.findall(b"\n" + counts.body() + b"\n")), default=0)
+    return counts, math.log(top + 1.0)
 
 
 _RARITY: dict[str, float] = {}
@@ -109,7 +97,8 @@ def rarity(word: str) -> float:
         if len(_RARITY) > 200_000:
             _RARITY.clear()
         counts, top = _word_counts()
-        out = _RARITY[word] = 1.0 - math.log(counts.get(word.lower(), 0) + 1.0) / top
+        count = counts.get(word.lower()) or ""
+        out = _RARITY[word] = 1.0 - math.log((int(count) if count.isdigit() else 0) + 1.0) / top
     return out
 
 
@@ -121,15 +110,13 @@ def tag_sentences(
     :param title_case: the text is a title or heading, where capitals mark words, not names:
         words the lexicon knows in lower case are tagged in lower case.
     """
-    parser = _parser()
-    lexicon = parser.lexicon
+    lexicon = brill.lexicon()
     out: list[Token] = []
     for k, sent in enumerate(sents):
         words = [t[0] for t in sent]
         if title_case:
             words = [w.lower() if w[:1].isupper() and w.lower() in lexicon else w for w in words]
-        tagged = parser.find_tags(words)
-        for (w, s, e), (_, tag) in zip(sent, tagged, strict=True):
+        for (w, s, e), tag in zip(sent, brill.find_tags(words), strict=True):
             if w[:1] in "'\u2019" and w[1:].lower() == "s":
                 tag = "POS"
             out.append(Token(w, s, e, tag, first_sent + k))
@@ -137,6 +124,6 @@ def tag_sentences(
 
 
 def warm_up() -> None:
-    """Load the tagger and the word counts now rather than on the first document."""
-    _parser()
+    """Open the tagger's lexicon and the word counts now rather than on the first document."""
+    brill.lexicon()
     _word_counts()
