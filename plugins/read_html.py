@@ -32,14 +32,16 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from pipeline import Block, Diagnostic, Document, Reader, Source, hookimpl
 from pipeline.decoding import decode
 from pipeline.model import BlockKind
+
+if TYPE_CHECKING:
+    from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 log = logging.getLogger(__name__)
 
@@ -231,7 +233,8 @@ class _Positions:
         s = self.masked
         while start < end:
             if s[start].isspace():
-                start = min(end, _SPACES.match(s, start).end())
+                spaces = _SPACES.match(s, start)  # always matches (``\s*``)
+                start = min(end, spaces.end() if spaces else start + 1)
                 continue
             m = _TAG_RE.match(s, start)
             if m and m.end() <= end:
@@ -497,6 +500,13 @@ def _cap_depth(markup: str, limit: int = MAX_DEPTH) -> str | None:
     return "".join(parts)
 
 
+def _parse_html(markup: str) -> LexborHTMLParser:
+    """Parse with selectolax's Lexbor engine (imported on first use, not at registration)."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    return LexborHTMLParser(markup)
+
+
 def _has_block_inside(node: LexborNode) -> bool:
     own = node.mem_id
     return any(n.mem_id != own for n in node.css(_BLOCK_SELECTOR))
@@ -535,7 +545,7 @@ def extract_html_blocks(
         if warnings is not None:
             warnings.append(f"HTML nested more than {MAX_DEPTH} levels deep; deeper tags ignored, their text kept")
         markup = capped
-    parser = LexborHTMLParser(markup)
+    parser = _parse_html(markup)
     positions = _Positions(markup, parser.root)
     root: LexborNode | None = parser.body
     page_level = False
@@ -802,7 +812,7 @@ def read_html_text(
             blocks = extract_html_blocks(_TEMPLATE_ANY.sub(_blank, text), main_content=main_content,
                                          warnings=warnings)
         blanked = _TEMPLATE_ANY.sub(_blank, text)
-        parser = LexborHTMLParser(_cap_depth(blanked) or blanked)
+        parser = _parse_html(_cap_depth(blanked) or blanked)
         return blocks, _page_metadata(parser, template_values)
     capped = _cap_depth(text)
     if capped is not None:
@@ -810,7 +820,7 @@ def read_html_text(
             warnings.append(f"HTML nested more than {MAX_DEPTH} levels deep; deeper tags ignored, their text kept")
         text = capped
     blocks = extract_html_blocks(text, main_content=main_content, warnings=warnings, cap_depth=False)
-    metadata = _page_metadata(LexborHTMLParser(text), {})
+    metadata = _page_metadata(_parse_html(text), {})
     if title_from_h1:
         blocks = _h1_to_title(blocks)
     title_block = next((b for b in blocks if b.kind == "title"), None)

@@ -35,14 +35,11 @@ import datetime as dt
 import logging
 import math
 import re
-import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline
-from markdown_it.token import Token
 from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline import Diagnostic, Document, Reader, hookimpl
@@ -50,6 +47,13 @@ from pipeline.errors import ConfigError
 from pipeline.model import BlockKind
 from pipeline.yamlload import load_yaml
 from plugins.read_html import assemble_document, date_prefix, decode_source, extract_html_blocks, parse_date
+
+if TYPE_CHECKING:
+    # markdown-it and tomllib are imported when the first document is read, not when the
+    # plugin registers (a run without Markdown inputs never pays for them).
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_inline import StateInline
+    from markdown_it.token import Token
 
 log = logging.getLogger(__name__)
 
@@ -122,8 +126,10 @@ def split_front_matter(text: str, path: str | None = None) -> FrontMatter | None
                 # one leading newline for the ``---`` line, so error lines are the file's lines
                 data, _ = load_yaml("\n" + m.group(1), path or "<front matter>")
             else:
+                import tomllib
+
                 data = tomllib.loads(m.group(1))
-        except (ConfigError, tomllib.TOMLDecodeError, ValueError, RecursionError) as err:
+        except (ConfigError, ValueError, RecursionError) as err:  # tomllib.TOMLDecodeError is a ValueError
             if _KEY_LINE.search(m.group(1)):  # clearly meant as front matter: not content
                 reason = " ".join(str(err).split())
                 if fmt == "toml" or not isinstance(err, ConfigError):
@@ -205,14 +211,24 @@ def _mdx_comment(state: StateInline, silent: bool) -> bool:
 
 
 def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     md.disable("text_join")  # keep escapes/entities as text_special tokens: they are literal text
     md.inline.ruler.before("emphasis", "mdx_comment", _mdx_comment)
     return md
 
 
-_MD = _parser()
-_INLINE_MD = _parser().disable(["entity", "html_inline"])  # for text already decoded by HTML
+@cache
+def _block_parser() -> MarkdownIt:
+    """The parser of whole documents (built on first use)."""
+    return _parser()
+
+
+@cache
+def _inline_parser() -> MarkdownIt:
+    """The parser for inline text already decoded by HTML: no entities, no inline HTML."""
+    return _parser().disable(["entity", "html_inline"])
 
 _HEADING_ID = re.compile(r"[ \t]*\{[#.][^{}\n]*\}[ \t]*$")  # {#id}, {#id .class}, {.class}
 # Template tags that render no text of their own: Hugo shortcodes, Liquid/Jinja tags.
@@ -253,13 +269,13 @@ def inline_text(children: Sequence[Token] | None, *, heading: bool = False) -> s
 
 def render_inline_markdown(source: str) -> str:
     """Visible text of Markdown inline source whose entities are already decoded."""
-    tokens = _INLINE_MD.parseInline(source)
+    tokens = _inline_parser().parseInline(source)
     return inline_text(tokens[0].children if tokens else None)
 
 
 def markdown_inline_text(source: str) -> str:
     """Visible text of Markdown inline source (a front-matter title: code spans, entities ...)."""
-    tokens = _MD.parseInline(source)
+    tokens = _block_parser().parseInline(source)
     return inline_text(tokens[0].children if tokens else None)
 
 
@@ -283,7 +299,7 @@ class _Lines:
 
 def _content_pieces(body: str, warnings: list[str] | None = None) -> list[Piece]:
     """Blocks of Markdown ``body`` (front matter already blanked, so offsets are the source's)."""
-    tokens = _MD.parse(body)
+    tokens = _block_parser().parse(body)
     lines = _Lines(body)
     out: list[Piece] = []
     items: list[bool] = []  # per open list item: is its first paragraph still to come?
