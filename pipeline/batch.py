@@ -31,7 +31,6 @@ import json
 import logging
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -40,7 +39,7 @@ from typing import IO, TYPE_CHECKING, Any
 from pipeline.build import Built
 from pipeline.errors import ConfigError, CopydeskError
 from pipeline.inputs import InputItem
-from pipeline.outputs import OutputError, ensure_dir, read_existing, write_atomic
+from pipeline.outputs import OutputError, create_temporary, ensure_dir, read_existing, write_atomic
 from pipeline.runner import DocumentResult
 
 if TYPE_CHECKING:
@@ -93,6 +92,42 @@ class BatchOptions:
     fsync: bool = False
 
 
+class _Spool:
+    """Report entries as JSON lines: in memory up to ``limit`` bytes, then in a temporary file
+    (like :class:`tempfile.SpooledTemporaryFile`, without importing :mod:`tempfile` for the
+    small batches that never spill).
+    """
+
+    def __init__(self, limit: int = 1 << 20) -> None:
+        self.limit = limit
+        self._lines: list[bytes] = []
+        self._size = 0
+        self._file: IO[bytes] | None = None
+
+    def write(self, line: bytes) -> None:
+        """Append one line (ending in a newline)."""
+        if self._file is not None:
+            self._file.write(line)
+            return
+        self._lines.append(line)
+        self._size += len(line)
+        if self._size > self.limit:
+            import tempfile
+
+            self._file = tempfile.TemporaryFile()
+            self._file.writelines(self._lines)
+            self._lines = []
+
+    def __iter__(self) -> Iterator[bytes]:
+        if self._file is None:
+            yield from list(self._lines)
+            return
+        self._file.flush()
+        self._file.seek(0)
+        yield from self._file
+        self._file.seek(0, os.SEEK_END)
+
+
 @dataclass
 class BatchReport:
     """The run report (``--report FILE`` writes it as JSON, see :func:`write_report`).
@@ -116,7 +151,7 @@ class BatchReport:
     check: bool = False
     _counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
     _stage_sums: dict[str, float] = field(default_factory=dict)
-    _spool: IO[bytes] = field(default_factory=lambda: tempfile.SpooledTemporaryFile(max_size=1 << 20))
+    _spool: _Spool = field(default_factory=_Spool)
     _n: int = 0
 
     def add(self, entry: dict[str, Any]) -> None:
@@ -130,11 +165,8 @@ class BatchReport:
 
     def iter_documents(self) -> Iterator[dict[str, Any]]:
         """The entries in input order, read back from the spool."""
-        self._spool.flush()
-        self._spool.seek(0)
         for line in self._spool:
             yield json.loads(line)
-        self._spool.seek(0, os.SEEK_END)
 
     @property
     def documents(self) -> list[dict[str, Any]]:
@@ -189,22 +221,26 @@ def serial_results(built: Built, items: Iterable[InputItem]) -> Iterator[tuple[I
 
 def make_executor(built: Built, options: BatchOptions, n_items: int | None) -> Executor:
     """The executor ``options`` ask for (see :class:`BatchOptions` for when it is this process)."""
-    keep_json = options.output_dir == "-" or bool(built.plugins.manager.hook.document_finished.get_hookimpls())
-    from pipeline.executors import DaskExecutor, OutputWriter, ProcessPoolExecutor, SerialExecutor, default_workers
+    from pipeline.executors.base import OutputWriter, SerialExecutor, default_workers
 
     workers = options.workers or default_workers()
     if options.spec is not None and options.executor == "dask":
+        from pipeline.executors.dask import DaskExecutor
+
         return DaskExecutor(options.spec, options.scheduler, workers, options.timeout)
     small = n_items is not None and (n_items <= 1 or (options.workers is None and n_items <= SMALL_BATCH))
     in_process = options.spec is None or (options.timeout is None and (workers == 1 or small))
     if in_process:
         return SerialExecutor(built)
     assert options.spec is not None
+    from pipeline.executors.pool import ProcessPoolExecutor
+
     if n_items is not None:
         workers = max(1, min(workers, n_items))
     writer = None
     if options.output_dir != "-" and not options.check:
         writer = OutputWriter(options.output_dir, options.fsync)
+    keep_json = options.output_dir == "-" or bool(built.plugins.manager.hook.document_finished.get_hookimpls())
     return ProcessPoolExecutor(options.spec, workers, options.timeout, keep_json=keep_json, writer=writer)
 
 
@@ -269,7 +305,7 @@ def run_batch(
     :raises pipeline.outputs.OutputError: the output directory cannot be written.
     :raises pipeline.errors.ConfigError: ``check`` with ``-o -``; the Dask extra is missing.
     """
-    from pipeline.executors import WrittenResult
+    from pipeline.executors.base import WrittenResult
     from pipeline.progress import NoProgress
 
     to_stdout = options.output_dir == "-"
@@ -413,8 +449,7 @@ def write_report(path: str, report: BatchReport) -> None:
     target = os.path.abspath(path)
     head = json.dumps(report.header(), indent=2, ensure_ascii=False)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp",
-                                   dir=os.path.dirname(target))
+        fd, tmp = create_temporary(os.path.dirname(target), os.path.basename(target))
     except OSError as err:
         raise OutputError(f"{path}: cannot write the report: {err.strerror or err}") from None
     try:

@@ -31,10 +31,9 @@ import json
 import logging
 import os
 import sys
-import tempfile
 from typing import TYPE_CHECKING, Any
 
-from pipeline.outputs import safe_target
+from pipeline.outputs import create_temporary, safe_target
 
 if TYPE_CHECKING:
     from pipeline.build import Built
@@ -232,7 +231,7 @@ class DocumentCache:
             if not self._made:
                 os.makedirs(self.root, exist_ok=True)
                 self._made = True
-            fd, tmp = tempfile.mkstemp(prefix=f".{doc_id}.", suffix=".tmp", dir=self.root)
+            fd, tmp = create_temporary(self.root, doc_id)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
             os.replace(tmp, self._entry_path(doc_id))

@@ -9,11 +9,10 @@ raise :class:`~pipeline.errors.ConfigError` with the form
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -115,7 +114,13 @@ class LoadedConfig:
 
 def default_config_text() -> str:
     """The embedded default pipeline (``pipeline/default.yaml``) as YAML text."""
-    return resources.files("pipeline").joinpath("default.yaml").read_text(encoding="utf-8")
+    try:  # next to this module in any unpacked install: no importlib.resources import
+        with open(os.path.join(os.path.dirname(__file__), "default.yaml"), encoding="utf-8") as fh:
+            return fh.read()
+    except OSError:
+        from importlib import resources
+
+        return resources.files("pipeline").joinpath("default.yaml").read_text(encoding="utf-8")
 
 
 def load_config(path: str | None) -> LoadedConfig:
@@ -180,6 +185,13 @@ def apply_overrides(loaded: LoadedConfig, overrides: list[str]) -> None:
         loaded.overrides[tuple(parts)] = item
 
 
+def _close_matches(word: str, candidates: list[str]) -> list[str]:
+    """The closest candidate to ``word`` for a "did you mean" hint (difflib, imported on error only)."""
+    import difflib
+
+    return difflib.get_close_matches(word, candidates, n=1)
+
+
 def _first_error(
     loaded: LoadedConfig, err: ValidationError, prefix: Path = (), model: type[BaseModel] | None = None
 ) -> ConfigError:
@@ -189,7 +201,7 @@ def _first_error(
     msg = first["msg"]
     if first["type"] == "extra_forbidden":
         parent_keys = _known_fields(model or PipelineConfig, rel)
-        close = difflib.get_close_matches(str(loc[-1]), parent_keys, n=1)
+        close = _close_matches(str(loc[-1]), parent_keys)
         msg = f"unknown key {loc[-1]!r}" + (f"; did you mean {close[0]!r}?" if close else "")
         if parent_keys:
             msg += f" (allowed: {', '.join(sorted(parent_keys))})"
@@ -251,7 +263,7 @@ def _strict(model: type[M], data: Any) -> M:
 
 
 def _unknown(kind: str, name: str, available: list[str], failed: list[str]) -> str:
-    close = difflib.get_close_matches(name, available, n=1)
+    close = _close_matches(name, available)
     msg = f"no {kind} {name!r}" + (f"; did you mean {close[0]!r}?" if close else "")
     msg += f"; available: {', '.join(sorted(available)) or 'none'}"
     if failed:

@@ -70,8 +70,12 @@ def ensure_dir(out_dir: str) -> None:
         raise OutputError(f"{out_dir}: output directory is not writable")
 
 
-def _create_temporary(directory: str, name: str) -> tuple[int, str]:
-    """Create ``directory/.NAME.<random>.tmp`` exclusively; return its descriptor and path."""
+def create_temporary(directory: str, name: str) -> tuple[int, str]:
+    """Create ``directory/.NAME.<random>.tmp`` exclusively (mode ``0666`` minus the umask) and
+    return ``(file descriptor, path)``; the caller writes it and renames it into place.
+
+    :raises OSError: the directory cannot be written.
+    """
     for _ in range(_TEMP_ATTEMPTS):
         tmp = os.path.join(directory, f".{name}.{os.urandom(6).hex()}.tmp")
         try:
@@ -92,7 +96,7 @@ def write_atomic(out_dir: str, name: str, data: bytes, fsync: bool = False) -> s
     """
     target = safe_target(out_dir, name)
     try:
-        fd, tmp = _create_temporary(os.path.dirname(target) or os.curdir, name)
+        fd, tmp = create_temporary(os.path.dirname(target) or os.curdir, name)
     except OSError as err:
         raise OutputError(f"{target}: cannot write: {err.strerror or err}") from None
     try:

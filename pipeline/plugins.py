@@ -20,7 +20,6 @@ subclass of the right base, has no ``Settings`` model, or takes a name another p
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import importlib.metadata as md
 import inspect
@@ -130,6 +129,8 @@ def _check_hookimpls(pm: pluggy.PluginManager, obj: object, name: str) -> None:
     specs = {h: getattr(pm.hook, h) for h in dir(hookspecs) if pm.parse_hookspec_opts(hookspecs, h)}
     for attr, hook in _hookimpl_names(pm, obj):
         if hook not in specs:
+            import difflib
+
             close = difflib.get_close_matches(hook, list(specs), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else f"; hooks are: {', '.join(sorted(specs))}"
             raise RegistrationError(f"plugin {name}: unknown hook {hook!r}{hint}")

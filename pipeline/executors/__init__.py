@@ -16,6 +16,9 @@ Modules: :mod:`~pipeline.executors.base` (the interface, in-process), :mod:`~pip
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from pipeline.executors.base import (
     Executor,
     Outcome,
@@ -28,8 +31,19 @@ from pipeline.executors.base import (
     internal_failure,
     safe_process,
 )
-from pipeline.executors.dask import DaskExecutor
-from pipeline.executors.pool import START_METHOD, ProcessPoolExecutor, WorkerStartError
+
+if TYPE_CHECKING:
+    from pipeline.executors.dask import DaskExecutor
+    from pipeline.executors.pool import START_METHOD, ProcessPoolExecutor, WorkerStartError
+
+# The pool and Dask modules are imported when first named (PEP 562): a run of one document,
+# or a local run, does not pay for them.
+_LAZY = {
+    "DaskExecutor": "pipeline.executors.dask",
+    "START_METHOD": "pipeline.executors.pool",
+    "ProcessPoolExecutor": "pipeline.executors.pool",
+    "WorkerStartError": "pipeline.executors.pool",
+}
 
 __all__ = [
     "START_METHOD",
@@ -47,3 +61,14 @@ __all__ = [
     "internal_failure",
     "safe_process",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pipeline.executors' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
