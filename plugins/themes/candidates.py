@@ -5,8 +5,8 @@ Candidates are the word sequences matching ``(JJ | NN* | VBN | VBG | CD)* NN*`` 
 pattern as Boudin 2016, ``pke``), and every sub-sequence of such a chunk that ends in a noun, so
 both "bilateral relations" and "South Korea China bilateral relations" compete. Variants (case,
 plural and inflection, "South Korea-China" vs "South Korea China") share one key: the sequence
-of Snowball (Porter2) stems of the letter/digit runs of the words, possessive dropped. Every
-occurrence of that stem sequence in the prose becomes a mention span.
+of Snowball (Porter2, :mod:`.porter2`) stems of the letter/digit runs of the words, possessive
+dropped. Every occurrence of that stem sequence in the prose becomes a mention span.
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import snowballstemmer
-
+from plugins.themes.porter2 import stem as porter2_stem
 from plugins.themes.text import Token
 
 NOUN = frozenset({"NN", "NNS", "NNP", "NNPS"})
+COMMON_NOUN = frozenset({"NN", "NNS"})
+PROPER_NOUN = frozenset({"NNP", "NNPS"})
 MODIFIER = frozenset({"JJ", "VBN", "VBG", "CD", "NNP", "NN", "NNS", "NNPS"})
 FIRST_KIND = {"JJ": 1, "VBN": 2, "VBG": 2, "CD": 3}
 _PART_RE = re.compile(r"[^\W_]+", re.UNICODE)
@@ -43,31 +44,37 @@ FILLER_MODIFIERS = frozenset(
     similar different""".split()
 )
 
-_STEMMER = snowballstemmer.stemmer("english")
-
-
 _STEM_CACHE: dict[str, str] = {}
 
 
 def stem(word: str) -> str:
-    """Snowball stem of a lower-cased word (memoised: the pure-Python stemmer is slow)."""
+    """Snowball English (Porter2) stem of a word, lower-cased (:mod:`.porter2`; memoised)."""
     out = _STEM_CACHE.get(word)
     if out is None:
         if len(_STEM_CACHE) > 200_000:
             _STEM_CACHE.clear()
-        out = _STEM_CACHE[word] = _STEMMER.stemWord(word.lower())
+        out = _STEM_CACHE[word] = porter2_stem(word.lower())
     return out
 
 
 @dataclass(slots=True)
-class Part:
-    """A letter/digit run of a token: its stem, span, and where it sits."""
+class Parts:
+    """The letter/digit runs ("parts") of a token list, as parallel lists indexed by part.
 
-    stem: str
-    start: int
-    end: int
-    token: int  # index into the analysis token list
-    sent: int
+    A token has one part per run ("South Korea-China" has three; a possessive "'s" none), so
+    the parts of token ``t`` are ``first[t]:first[t + 1]``.
+    """
+
+    stem: list[str] = field(default_factory=list)
+    word: list[str] = field(default_factory=list)  # the run as written
+    start: list[int] = field(default_factory=list)  # character span in the document
+    end: list[int] = field(default_factory=list)
+    token: list[int] = field(default_factory=list)  # index into the token list
+    sent: list[int] = field(default_factory=list)
+    first: list[int] = field(default_factory=list)  # per token and one past the last: first part
+
+    def __len__(self) -> int:
+        return len(self.stem)
 
 
 @dataclass(slots=True)
@@ -75,201 +82,256 @@ class Candidate:
     """One keyphrase candidate (all variants of one stem sequence)."""
 
     key: tuple[str, ...]
+    first_surface: str
+    n_words: int
+    first_kind: int  # 0 noun, 1 adjective, 2 participle, 3 number
+    first_span: tuple[int, int]  # token range [a, b) of the first chunk occurrence
     surfaces: dict[str, float] = field(default_factory=dict)  # cased form -> weight
     chunk_hits: int = 0  # occurrences as (part of) a noun-phrase chunk
     maximal_hits: int = 0  # occurrences as a whole chunk
     final_hits: int = 0  # occurrences ending a chunk (its last word is a head noun there)
-    first_surface: str = ""
     cap_hits: int = 0  # chunk occurrences in prose with every word capitalised
     prose_hits: int = 0  # chunk occurrences in prose (not title/heading)
     proper: bool = True  # every token tagged NNP(S) in every chunk occurrence
     mentions: list[tuple[int, int]] = field(default_factory=list)
     mention_parts: list[int] = field(default_factory=list)  # index of the first part of each mention
-    n_words: int = 0
-    first_kind: int = 0  # 0 noun, 1 adjective, 2 participle, 3 number
-    noun_stems: frozenset[str] = frozenset()  # stems of the words tagged as nouns
-    common_stems: frozenset[str] = frozenset()  # stems of the words tagged as common nouns
-    words: tuple[str, ...] = ()  # stems by word: a lower-case compound ("high-level") is one
 
 
-_PARTS_CACHE: dict[str, tuple[tuple[str, int, int], ...]] = {}
+@dataclass(frozen=True, slots=True)
+class WordSets:
+    """The words of a candidate's first occurrence, for grouping (:mod:`.grouping`)."""
+
+    noun_stems: frozenset[str]  # stems of the words tagged as nouns
+    common_stems: frozenset[str]  # stems of the words tagged as common nouns
+    words: tuple[str, ...]  # stems by word: a lower-case compound ("high-level") is one
 
 
-def token_parts(tok: Token) -> list[tuple[str, int, int]]:
-    """(stem, start, end) of each letter/digit run of a token; a possessive token has none."""
-    if tok.tag == "POS":
-        return []
-    rel = _PARTS_CACHE.get(tok.text)
-    if rel is None:
-        if len(_PARTS_CACHE) > 200_000:
-            _PARTS_CACHE.clear()
-        rel = _PARTS_CACHE[tok.text] = tuple(
-            (stem(m.group(0)), m.start(), m.end()) for m in _PART_RE.finditer(tok.text)
+_TOKEN_CACHE: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...], tuple[int, ...]]] = {}
+
+
+def _token_runs(text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...], tuple[int, ...]]:
+    """(stems, runs, starts, ends) of the letter/digit runs of a token text, offsets relative to
+    the token (memoised by text)."""
+    out = _TOKEN_CACHE.get(text)
+    if out is None:
+        if len(_TOKEN_CACHE) > 200_000:
+            _TOKEN_CACHE.clear()
+        ms = list(_PART_RE.finditer(text))
+        runs = tuple(m.group(0) for m in ms)
+        out = _TOKEN_CACHE[text] = (
+            tuple(stem(w) for w in runs), runs, tuple(m.start() for m in ms), tuple(m.end() for m in ms)
         )
-    return [(st, tok.start + a, tok.start + b) for st, a, b in rel]
+    return out
 
 
-def _is_word(tok: Token) -> bool:
-    low = tok.text.lower()
-    if tok.tag == "JJ" and low in FILLER_MODIFIERS:
+_NO_RUNS: tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...], tuple[int, ...]] = ((), (), (), ())
+
+
+def split_parts(tokens: list[Token]) -> Parts:
+    """The parts of a tagged token list (see :class:`Parts`)."""
+    get = _TOKEN_CACHE.get
+    runs = [
+        _NO_RUNS if tok.tag == "POS" else (get(tok.text) or _token_runs(tok.text)) for tok in tokens
+    ]
+    first = [0]
+    n = 0
+    for r in runs:
+        n += len(r[0])
+        first.append(n)
+    return Parts(
+        stem=[st for r in runs for st in r[0]],
+        word=[w for r in runs for w in r[1]],
+        start=[tok.start + a for tok, r in zip(tokens, runs, strict=True) for a in r[2]],
+        end=[tok.start + b for tok, r in zip(tokens, runs, strict=True) for b in r[3]],
+        token=[ti for ti, r in enumerate(runs) for _ in r[0]],
+        sent=[tok.sent for tok, r in zip(tokens, runs, strict=True) for _ in r[0]],
+        first=first,
+    )
+
+
+_WORD_OK: dict[str, bool] = {}
+
+
+def _is_word(text: str, tag: str) -> bool:
+    low = text.lower()
+    if tag == "JJ" and low in FILLER_MODIFIERS:
         return False
-    return any(ch.isalnum() for ch in tok.text) and low not in STOP
+    ok = _WORD_OK.get(text)
+    if ok is None:
+        if len(_WORD_OK) > 200_000:
+            _WORD_OK.clear()
+        ok = _WORD_OK[text] = any(ch.isalnum() for ch in text) and low not in STOP
+    return ok
 
 
-def _vbg_ok(tokens: list[Token], j: int, i: int) -> bool:
+def _vbg_ok(tags: list[str], j: int, i: int) -> bool:
     """A gerund modifies a noun ("emerging industries", "harbour dredging plan") only before a
     common noun, after a determiner, adjective or noun."""
-    if j + 1 >= len(tokens) or tokens[j + 1].tag not in ("NN", "NNS"):
+    if j + 1 >= len(tags) or tags[j + 1] not in COMMON_NOUN:
         return False
     if j == i:
-        return j > 0 and tokens[j - 1].tag in ("DT", "PRP$", "POS", "JJ")
-    return tokens[j - 1].tag in ("JJ", "NN", "NNS")
+        return j > 0 and tags[j - 1] in ("DT", "PRP$", "POS", "JJ")
+    return tags[j - 1] in ("JJ", "NN", "NNS")
 
 
 def chunks(tokens: list[Token]) -> list[tuple[int, int]]:
     """Maximal candidate chunks as token index ranges ``[i, j)`` ending in a noun."""
+    tags = [t.tag for t in tokens]
+    sent = [t.sent for t in tokens]
+    ok = [tag in MODIFIER and _is_word(t.text, tag) for t, tag in zip(tokens, tags, strict=True)]
+    return _chunks(tags, sent, ok)
+
+
+def _chunks(tags: list[str], sent: list[int], ok: list[bool]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
-    i, n = 0, len(tokens)
-    ok = [t.tag in MODIFIER and _is_word(t) for t in tokens]  # may be inside a chunk
+    i, n = 0, len(tags)
     while i < n:
-        if ok[i]:
-            j = i
-            while (
-                j < n
-                and ok[j]
-                and tokens[j].sent == tokens[i].sent
-                and (tokens[j].tag != "VBG" or _vbg_ok(tokens, j, i))
-                # a participle after a plural noun is a verb: "visits allowed leaders"
-                and not (tokens[j].tag == "VBN" and j > i and tokens[j - 1].tag == "NNS")
-            ):
-                j += 1
-            if j == i:
-                i += 1
-                continue
-            end = j
-            while end > i and tokens[end - 1].tag not in NOUN:
-                end -= 1
-            # "engagements signal a ...": a singular noun after a plural one and before a
-            # determiner is a verb the lexicon tagged as a noun.
-            if (
-                end == j
-                and end - i >= 2
-                and j < n
-                and tokens[j].tag in ("DT", "PRP$")
-                and tokens[end - 1].tag == "NN"
-                and tokens[end - 2].tag == "NNS"
-            ):
-                end -= 1
-            if end > i:
-                out.append((i, end))
-            i = j
-        else:
+        if not ok[i]:
             i += 1
+            continue
+        j = i
+        si = sent[i]
+        while (
+            j < n
+            and ok[j]
+            and sent[j] == si
+            and (tags[j] != "VBG" or _vbg_ok(tags, j, i))
+            # a participle after a plural noun is a verb: "visits allowed leaders"
+            and not (tags[j] == "VBN" and j > i and tags[j - 1] == "NNS")
+        ):
+            j += 1
+        if j == i:
+            i += 1
+            continue
+        end = j
+        while end > i and tags[end - 1] not in NOUN:
+            end -= 1
+        # "engagements signal a ...": a singular noun after a plural one and before a
+        # determiner is a verb the lexicon tagged as a noun.
+        if (
+            end == j
+            and end - i >= 2
+            and j < n
+            and tags[j] in ("DT", "PRP$")
+            and tags[end - 1] == "NN"
+            and tags[end - 2] == "NNS"
+        ):
+            end -= 1
+        if end > i:
+            out.append((i, end))
+        i = j
     return out
 
 
 def collect(
     tokens: list[Token], prose_token: list[bool], max_words: int
-) -> tuple[list[Part], dict[tuple[str, ...], Candidate]]:
-    """Build the part sequence and the candidates of a tagged token list.
+) -> tuple[Parts, dict[tuple[str, ...], Candidate]]:
+    """Build the parts and the candidates of a tagged token list.
 
     :param prose_token: per token, whether it lies in body prose (not a title or heading).
     :param max_words: the longest candidate, in words.
     """
-    parts: list[Part] = []
-    tok_parts: list[tuple[int, int]] = []  # per token: [first part, end part)
-    for ti, tok in enumerate(tokens):
-        a = len(parts)
-        for st, s, e in token_parts(tok):
-            parts.append(Part(st, s, e, ti, tok.sent))
-        tok_parts.append((a, len(parts)))
+    parts = split_parts(tokens)
+    first = parts.first
+    p_stem = parts.stem
+    tags = [t.tag for t in tokens]
+    sent = [t.sent for t in tokens]
+    ok = [tag in MODIFIER and _is_word(t.text, tag) for t, tag in zip(tokens, tags, strict=True)]
 
     cands: dict[tuple[str, ...], Candidate] = {}
-    spans = chunks(tokens)
-    tok_key: dict[int, tuple[str, ...]] = {}
-    tok_cased: dict[int, str] = {}
-    tok_digits: dict[int, bool] = {}
-    for i, j in spans:
-        for t in range(i, j):
-            tok_key[t] = tuple(p.stem for p in parts[tok_parts[t][0] : tok_parts[t][1]])
-            tok_cased[t] = _cased(tokens, t, prose_token[t])
-            tok_digits[t] = all(k.isdigit() for k in tok_key[t])
-    for i, j in spans:
+    for i, j in _chunks(tags, sent, ok):
+        # per token of the chunk: stems, display form, digits only, capitalised
+        keys = [tuple(p_stem[first[t] : first[t + 1]]) for t in range(i, j)]
+        cased = [_cased(tokens, t, prose_token[t]) for t in range(i, j)]
+        digits = [all(k.isdigit() for k in key) for key in keys]
+        caps = [tokens[t].text[:1].isupper() for t in range(i, j)]
         for a in range(i, j):
-            if tokens[a].tag == "CD" and a + 1 < j and tokens[a + 1].tag == "CD":
+            if tags[a] == "CD" and a + 1 < j and tags[a + 1] == "CD":
                 continue
+            prose = prose_token[a]
             # Sentence-initial and title-case (title, heading) forms say little about case.
-            weight = 1.0 if prose_token[a] and not _sentence_initial(tokens, a) else 0.01
+            weight = 1.0 if prose and not _sentence_initial(tokens, a) else 0.01
             key: tuple[str, ...] = ()
             digits_only = True
-            words: list[str] = []
             proper = True
             capitalised = True
             for b in range(a + 1, min(j, a + max_words) + 1):
                 t = b - 1
-                tag = tokens[t].tag
-                key += tok_key[t]
-                digits_only = digits_only and tok_digits[t]
-                words.append(tok_cased[t])
-                proper = proper and tag in ("NNP", "NNPS")
-                capitalised = capitalised and tokens[t].text[:1].isupper()
+                tag = tags[t]
+                key += keys[t - i]
+                digits_only = digits_only and digits[t - i]
+                proper = proper and tag in PROPER_NOUN
+                capitalised = capitalised and caps[t - i]
                 if tag not in NOUN or not key or digits_only:
                     continue
-                surface = " ".join(words)
+                surface = " ".join(cased[a - i : b - i])
                 c = cands.get(key)
                 if c is None:
-                    c = cands[key] = Candidate(key=key, first_surface=surface, n_words=b - a)
-                    c.first_kind = FIRST_KIND.get(tokens[a].tag, 0)
-                    c.noun_stems = frozenset(
-                        st for u in range(a, b) if tokens[u].tag in NOUN for st in tok_key[u]
-                    )
-                    c.common_stems = frozenset(
-                        st for u in range(a, b) if tokens[u].tag in ("NN", "NNS") for st in tok_key[u]
-                    )
-                    c.words = tuple(w for u in range(a, b) for w in _words(tokens[u], tok_key[u]))
+                    c = cands[key] = Candidate(key, surface, b - a, FIRST_KIND.get(tags[a], 0), (a, b))
                 c.surfaces[surface] = c.surfaces.get(surface, 0.0) + weight
                 c.chunk_hits += 1
                 if b == j:
                     c.final_hits += 1
                     if a == i:
                         c.maximal_hits += 1
-                if prose_token[a]:
+                if prose:
                     c.prose_hits += 1
                     if capitalised:
                         c.cap_hits += 1
                 if not proper:
                     c.proper = False
-
-    # Every occurrence of each candidate's stem sequence, within one sentence.
-    prefixes = {k[:m] for k in cands for m in range(1, len(k) + 1)}
-    grams: dict[tuple[str, ...], list[int]] = {}
-    n_parts = len(parts)
-    for pi in range(n_parts):
-        sent = parts[pi].sent
-        gram: tuple[str, ...] = ()
-        for q in range(pi, n_parts):
-            if parts[q].sent != sent:
-                break
-            gram += (parts[q].stem,)
-            if gram not in prefixes:
-                break
-            if gram in cands:
-                grams.setdefault(gram, []).append(pi)
-    for key, c in cands.items():
-        n = len(key)
-        for pi in grams.get(key, ()):
-            c.mentions.append((parts[pi].start, parts[pi + n - 1].end))
-            c.mention_parts.append(pi)
+    if cands:
+        _find_mentions(parts, cands)
     return parts, cands
 
 
-def _words(tok: Token, key: tuple[str, ...]) -> tuple[str, ...]:
-    """The words of a token for comparing phrases: a lower-case hyphenated compound is one word
-    (the modifier "high-level"; its "level" is not the noun "levels"), while a hyphen or dash
-    between capitalised names joins two names ("Korea-China ties": ties of Korea and China)."""
-    if len(key) > 1 and tok.text[:1].islower():
-        return ("-".join(key),)
-    return key
+def _find_mentions(parts: Parts, cands: dict[tuple[str, ...], Candidate]) -> None:
+    """Every occurrence of each candidate's stem sequence within one sentence, in text order."""
+    by_first: dict[str, list[int]] = {}  # first stem -> lengths of the keys it starts
+    for key in cands:
+        lengths = by_first.setdefault(key[0], [])
+        if len(key) not in lengths:
+            lengths.append(len(key))
+    stems, sents, starts, ends = parts.stem, parts.sent, parts.start, parts.end
+    n_parts = len(stems)
+    get = cands.get
+    for pi, st in enumerate(stems):
+        lengths = by_first.get(st)
+        if lengths is None:
+            continue
+        sent = sents[pi]
+        for n in lengths:
+            last = pi + n - 1
+            if last >= n_parts or sents[last] != sent:
+                continue
+            c = get(tuple(stems[pi : pi + n])) if n > 1 else get((st,))
+            if c is not None:
+                c.mentions.append((starts[pi], ends[last]))
+                c.mention_parts.append(pi)
+
+
+def word_sets(c: Candidate, tokens: list[Token], parts: Parts) -> WordSets:
+    """Noun stems, common-noun stems and words of a candidate's first occurrence."""
+    a, b = c.first_span
+    first, p_stem = parts.first, parts.stem
+    nouns: list[str] = []
+    common: list[str] = []
+    words: list[str] = []
+    for u in range(a, b):
+        tok = tokens[u]
+        key = p_stem[first[u] : first[u + 1]]
+        if tok.tag in NOUN:
+            nouns.extend(key)
+            if tok.tag in COMMON_NOUN:
+                common.extend(key)
+        # a lower-case hyphenated compound is one word (the modifier "high-level"; its
+        # "level" is not the noun "levels"), while a hyphen or dash between capitalised names
+        # joins two names ("Korea-China ties": ties of Korea and China)
+        if len(key) > 1 and tok.text[:1].islower():
+            words.append("-".join(key))
+        else:
+            words.extend(key)
+    return WordSets(frozenset(nouns), frozenset(common), tuple(words))
 
 
 def _sentence_initial(tokens: list[Token], i: int) -> bool:
@@ -281,7 +343,7 @@ def _cased(tokens: list[Token], i: int, prose: bool) -> str:
     words are lower-cased."""
     tok = tokens[i]
     t = tok.text
-    if tok.tag in ("NNP", "NNPS") or (len(t) > 1 and t.isupper()):
+    if tok.tag in PROPER_NOUN or (len(t) > 1 and t.isupper()):
         return t
     if prose and t[:1].isupper() and not _sentence_initial(tokens, i):
         return t
@@ -290,4 +352,6 @@ def _cased(tokens: list[Token], i: int, prose: bool) -> str:
 
 def display_text(c: Candidate) -> str:
     """The form to show: the commonest cased surface (first seen wins a tie)."""
+    if len(c.surfaces) == 1:
+        return c.first_surface
     return sorted(c.surfaces.items(), key=lambda kv: (-kv[1], kv[0] != c.first_surface, kv[0]))[0][0]

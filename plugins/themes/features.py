@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from pipeline.model import Block, Document
-from plugins.themes.candidates import NOUN, Candidate, Part, collect, display_text
+from plugins.themes.candidates import NOUN, Candidate, Parts, collect, display_text
 from plugins.themes.text import Token, rarity, split_sentences, tag_sentences, tokenize
 
 PROSE_KINDS = frozenset({"title", "heading", "paragraph", "list_item", "quote"})
@@ -38,16 +39,24 @@ FEATURES: tuple[str, ...] = (
 
 @dataclass
 class Analysis:
-    """A document's tokens, candidates (sorted by key) and their feature matrix."""
+    """A document's tokens, parts, candidates (sorted by key) and their feature matrix."""
 
     tokens: list[Token] = field(default_factory=list)
-    parts: list[Part] = field(default_factory=list)
+    parts: Parts = field(default_factory=Parts)
     candidates: list[Candidate] = field(default_factory=list)
-    texts: list[str] = field(default_factory=list)
     X: np.ndarray = field(default_factory=lambda: np.zeros((0, len(FEATURES))))
     token_block: list[int] = field(default_factory=list)  # per token: index into doc.blocks
     sentence_kind: list[str] = field(default_factory=list)  # "title", "heading" or "body"
     n_words: int = 0
+    _texts: list[str] | None = None
+
+    @property
+    def texts(self) -> list[str]:
+        """Display text of every candidate (computed on first use: the stage needs only the
+        kept ones, see :func:`plugins.themes.candidates.display_text`)."""
+        if self._texts is None:
+            self._texts = [display_text(c) for c in self.candidates]
+        return self._texts
 
 
 def prose_blocks(doc: Document) -> list[tuple[int, Block]]:
@@ -58,34 +67,37 @@ def prose_blocks(doc: Document) -> list[tuple[int, Block]]:
 
 
 _ALPHA_RE = re.compile(r"[A-Za-z]+")
-_WORD_RE = re.compile(r"[^\W_]+")
+_CAPITALISED_RE = re.compile(r"(?<![A-Za-z])[A-Z]")
 _DIGIT_RE = re.compile(r"\d")
 _SENT_END_RE = re.compile(r"[.!?](?:\s|$)")
+_GRAPH_TAGS = NOUN | {"JJ"}
 
 
 def document_style(text: str) -> list[float]:
     """Words in the first line, words per sentence, share of capitalised words, line breaks per
     word: what tells a headline news story from a broadcast transcript or an abstract."""
     first = text.lstrip().split("\n", 1)[0]
-    words = _ALPHA_RE.findall(text)
-    n = max(1, len(words))
+    n_words = len(_ALPHA_RE.findall(text))
+    n = max(1, n_words)
     sentences = max(1, len(_SENT_END_RE.findall(text)))
-    caps = sum(1 for w in words if w[0].isupper())
-    return [float(len(first.split())), len(words) / sentences, caps / n, text.count("\n") / n]
+    caps = len(_CAPITALISED_RE.findall(text))
+    return [float(len(first.split())), n_words / sentences, caps / n, text.count("\n") / n]
 
 
-def _position_rank(parts: list[Part], tokens: list[Token], window: int = 10) -> dict[str, float]:
+def _position_rank(parts: Parts, tags: list[str], window: int = 10) -> dict[str, float]:
     """PositionRank word scores (Florescu & Caragea 2017): PageRank over a co-occurrence graph of
     nouns and adjectives (window of ``window`` words), teleporting in proportion to the summed
     inverse positions of each word."""
-    keep = [i for i, p in enumerate(parts) if tokens[p.token].tag in NOUN or tokens[p.token].tag == "JJ"]
+    graph_tags = _GRAPH_TAGS
+    keep = [i for i, t in enumerate(parts.token) if tags[t] in graph_tags]
     if not keep:
         return {}
     vocab: dict[str, int] = {}
-    ids = np.array([vocab.setdefault(parts[i].stem, len(vocab)) for i in keep], dtype=np.int64)
+    stems = parts.stem
+    ids = np.array([vocab.setdefault(stems[i], len(vocab)) for i in keep], dtype=np.int64)
     pos = np.array(keep, dtype=np.int64)
     n = len(vocab)
-    w = np.zeros((n, n))
+    edges = []
     for off in range(1, window):
         if off >= len(keep):
             break
@@ -93,23 +105,23 @@ def _position_rank(parts: list[Part], tokens: list[Token], window: int = 10) -> 
         ok = (pos[off:] - pos[:-off] < window) & (a != b)
         if not ok.any():
             break
-        np.add.at(w, (a[ok], b[ok]), 1.0)
-        np.add.at(w, (b[ok], a[ok]), 1.0)
-    bias = np.zeros(n)
-    np.add.at(bias, ids, 1.0 / (np.arange(len(ids)) + 1.0))
+        edges.append(a[ok] * n + b[ok])
+        edges.append(b[ok] * n + a[ok])
+    w = (np.bincount(np.concatenate(edges), minlength=n * n) if edges else np.zeros(n * n)).reshape(n, n)
+    bias = np.bincount(ids, weights=1.0 / (np.arange(len(ids)) + 1.0), minlength=n)
     bias /= bias.sum()
-    out_deg = w.sum(axis=1)
+    out_deg = w.sum(axis=1).astype(np.float64)
     out_deg[out_deg == 0] = 1.0
     m = (w / out_deg[:, None]).T
     s = np.full(n, 1.0 / n)
+    teleport = 0.15 * bias
     for _ in range(30):
-        s = 0.15 * bias + 0.85 * (m @ s)
-    return {word: float(s[i]) for word, i in vocab.items()}
+        s = teleport + 0.85 * (m @ s)
+    return dict(zip(vocab, s.tolist(), strict=True))
 
 
-def analyse(doc: Document, max_words: int = 5) -> Analysis:
-    """Tokenise and tag the prose of ``doc``, collect candidates and compute their features."""
-    an = Analysis()
+def _tokens_of(doc: Document) -> tuple[list[Token], list[int], list[str]]:
+    """Tagged tokens of the prose blocks, each token's block index and each sentence's kind."""
     tokens: list[Token] = []
     token_block: list[int] = []
     sent_kind: list[str] = []  # per sentence: "title", "heading" or "body"
@@ -123,113 +135,167 @@ def analyse(doc: Document, max_words: int = 5) -> Analysis:
         sent_kind.extend([kind] * len(sents))
         tokens.extend(tagged)
         token_block.extend([bi] * len(tagged))
+    return tokens, token_block, sent_kind
+
+
+def analyse(doc: Document, max_words: int = 5) -> Analysis:
+    """Tokenise and tag the prose of ``doc``, collect candidates and compute their features."""
+    an = Analysis()
+    tokens, token_block, sent_kind = _tokens_of(doc)
     an.tokens, an.token_block, an.sentence_kind = tokens, token_block, sent_kind
     if not tokens:
         return an
     prose = [sent_kind[t.sent] == "body" for t in tokens]
     parts, cands = collect(tokens, prose, max_words)
     an.parts = parts
-    an.n_words = len({p.token for p in parts})
+    an.n_words = len(set(parts.token))
     if not cands:
         return an
     keys = sorted(cands)
     clist = [cands[k] for k in keys]
     an.candidates = clist
-    an.texts = [display_text(c) for c in clist]
+    an.X = _features(doc, tokens, parts, sent_kind, keys, clist)
+    return an
 
-    # Body-sentence ranks (for the lead), body part positions.
-    body_rank: dict[int, int] = {}
-    for s, kind in enumerate(sent_kind):
-        if kind == "body":
-            body_rank[s] = len(body_rank)
-    n_body_sent = max(1, len(body_rank))
-    body_index = {}
-    for pi, p in enumerate(parts):
-        if sent_kind[p.sent] == "body":
-            body_index[pi] = len(body_index)
-    n_body = max(1, len(body_index))
-    stem_tf: dict[str, int] = {}
-    for p in parts:
-        stem_tf[p.stem] = stem_tf.get(p.stem, 0) + 1
-    pr = _position_rank(parts, tokens)
-    has_title = any(k == "title" for k in sent_kind)
-    style = document_style(doc.text)
+
+def _features(
+    doc: Document,
+    tokens: list[Token],
+    parts: Parts,
+    sent_kind: list[str],
+    keys: list[tuple[str, ...]],
+    clist: list[Candidate],
+) -> np.ndarray:
+    """The feature matrix, one row per candidate (columns :data:`FEATURES`), computed a column
+    at a time over all mentions and candidate words at once."""
+    n = len(keys)
+    n_sent = len(sent_kind)
+    # Per sentence: kind (0 body, 1 title, 2 heading) and rank among body sentences.
+    kind = np.array([0 if k == "body" else 1 if k == "title" else 2 for k in sent_kind], dtype=np.int64)
+    is_body_sent = kind == 0
+    n_body_sent = max(1, int(is_body_sent.sum()))
+    big = n_sent + len(parts) + 1
+    body_rank = np.where(is_body_sent, np.cumsum(is_body_sent) - 1, big)
+    # Per part: rank among body parts (-1 outside the body).
+    p_sent = np.array(parts.sent, dtype=np.int64)
+    p_body = is_body_sent[p_sent] if len(p_sent) else np.zeros(0, dtype=bool)
+    n_body = max(1, int(p_body.sum()))
+    body_index = np.where(p_body, np.cumsum(p_body) - 1, -1)
+
+    # Mentions, grouped by candidate (each candidate has at least its chunk occurrence).
+    counts = np.array([len(c.mention_parts) for c in clist], dtype=np.int64)
+    group = np.zeros(n, dtype=np.int64)
+    np.cumsum(counts[:-1], out=group[1:])
+    mp = np.array([pi for c in clist for pi in c.mention_parts], dtype=np.int64)
+    m_sent = p_sent[mp]
+    m_kind = kind[m_sent]
+    m_body = body_index[mp]
+    m_rank = body_rank[m_sent]
+    in_body = m_body >= 0
+    first_b = np.minimum.reduceat(np.where(in_body, m_body, big), group)
+    last_b = np.maximum.reduceat(m_body, group)
+    has_body = last_b >= 0
+    first = np.where(has_body, first_b / n_body, 1.0)
+    last = np.where(has_body, last_b / n_body, 1.0)
+    first_sent_rank = np.minimum.reduceat(m_rank, group)
+    first_sent = np.where(first_sent_rank < big, first_sent_rank, n_body_sent)
+    new_sent = np.ones(len(mp), dtype=np.int64)
+    new_sent[1:] = m_sent[1:] != m_sent[:-1]
+    new_sent[group] = 1
+    distinct_sents = np.add.reduceat(new_sent, group)
+
+    # Words of each candidate's first occurrence: the parts of its token range.
+    first_part = parts.first
+    spans = [(first_part[c.first_span[0]], first_part[c.first_span[1]]) for c in clist]
+    lengths = np.array([b - a for a, b in spans], dtype=np.int64)
+    wgroup = np.zeros(n, dtype=np.int64)
+    np.cumsum(lengths[:-1], out=wgroup[1:])
+    wp = [pi for a, b in spans for pi in range(a, b)]
+    stems = parts.stem
+    words = parts.word
+    w_stems = [stems[pi] for pi in wp]
+    stem_tf = Counter(stems)
+    pr = _position_rank(parts, [t.tag for t in tokens])
+    w_tf = np.log1p(np.array([stem_tf[s] for s in w_stems], dtype=np.float64))
+    w_pr = [pr.get(s, 0.0) for s in w_stems]
+    w_rar = [rarity(words[pi]) for pi in wp]
+    w_len = np.array([len(s) for s in w_stems], dtype=np.int64)
+    w_digit = np.array([_DIGIT_RE.search(words[pi]) is not None for pi in wp], dtype=np.int64)
+    # Sums in plain Python, left to right: numpy's reduceat may add in another order, and
+    # exact ties matter to the rank features.
+    bounds = list(zip(wgroup.tolist(), (wgroup + lengths).tolist(), strict=True))
+    pr_sum = np.array([sum(w_pr[a:b]) for a, b in bounds])
+    tf_list = w_tf.tolist()
+    tf_sum = np.array([sum(tf_list[a:b]) for a, b in bounds])
+    rar_sum = np.array([sum(w_rar[a:b]) for a, b in bounds])
+    rar = np.array(w_rar)
 
     # Containment between candidates (contiguous sub-sequences).
-    tf = {k: len(cands[k].mentions) for k in keys}
+    tf = dict(zip(keys, counts.tolist(), strict=True))
     n_super = dict.fromkeys(keys, 0)
     super_tf = dict.fromkeys(keys, 0)
     sub_tf = dict.fromkeys(keys, 0)
     for k in keys:
-        n = len(k)
-        for a in range(n):
-            for b in range(a + 1, n + 1):
-                if b - a == n:
+        m = len(k)
+        if m < 2:
+            continue
+        tk = tf[k]
+        best_sub = 0
+        for a in range(m):
+            for b in range(a + 1, m + 1):
+                if b - a == m:
                     continue
                 sub = k[a:b]
-                if sub in cands:
+                ts = tf.get(sub)
+                if ts is not None:
                     n_super[sub] += 1
-                    super_tf[sub] = max(super_tf[sub], tf[k])
-                    sub_tf[k] = max(sub_tf[k], tf[sub])
+                    if tk > super_tf[sub]:
+                        super_tf[sub] = tk
+                    if ts > best_sub:
+                        best_sub = ts
+        sub_tf[k] = best_sub
 
-    part_sent = [p.sent for p in parts]
-    rows = []
-    for k, c in zip(keys, clist, strict=True):
-        mp = c.mention_parts
-        body = [body_index[i] for i in mp if i in body_index]
-        mention_sents = [part_sent[i] for i in mp]
-        sents = set(mention_sents)
-        body_sents = [body_rank[s] for s in sents if s in body_rank]
-        # Headings count as titles: the training sets have titles but no headings.
-        in_title = any(sent_kind[s] != "body" for s in sents)
-        in_heading = sum(1 for s in mention_sents if sent_kind[s] == "heading")
-        in_lead = sum(1 for s in mention_sents if body_rank.get(s, LEAD_SENTENCES) < LEAD_SENTENCES)
-        first = min(body) / n_body if body else 1.0
-        last = max(body) / n_body if body else 1.0
-        rar = [rarity(w) for w in _WORD_RE.findall(c.first_surface)] or [1.0]
-        wtf = [math.log1p(stem_tf.get(w, 0)) for w in k]
-        prs = [pr.get(w, 0.0) for w in k]
-        surface = c.first_surface
-        rows.append([
-            c.n_words,
-            math.log1p(len(surface)),
-            math.log1p(len(mp)),
-            len(mp) / n_body_sent,
-            first,
-            math.log1p(min(body_sents)) if body_sents else math.log1p(n_body_sent),
-            last - first,
-            1.0 if in_title else 0.0,
-            math.log1p(in_heading),
-            math.log1p(in_lead),
-            sum(prs),
-            sum(prs) / len(prs),
-            c.maximal_hits / max(1, c.chunk_hits),
-            c.chunk_hits / max(1, len(mp)),
-            math.log1p(n_super[k]),
-            sum(wtf) / len(wtf),
-            min(wtf),
-            wtf[-1],
-            sum(rar) / len(rar),
-            min(rar),
-            max(rar),
-            1.0 if c.proper else 0.0,
-            1.0 if _DIGIT_RE.search(surface) else 0.0,
-            len(sents) / max(1, len(sent_kind)),
-            math.log1p(n_body),
-            1.0 if has_title else 0.0,
-            0.0,  # tf_rank, filled below
-            0.0,  # first_rank
-            float(c.first_kind),
-            min(len(w) for w in k),
-            math.log1p(super_tf[k]),
-            math.log1p(sub_tf[k]),
-            math.log1p(len(keys)),
-            0.0,  # pr_rank
-            *style,
-        ])
-    x = np.array(rows, dtype=np.float64)
-    n = len(keys)
-    col = {name: i for i, name in enumerate(FEATURES)}
+    # Per candidate counts, one conversion for all.
+    per = np.array(
+        [(c.n_words, len(c.first_surface), c.maximal_hits, c.chunk_hits, c.proper, c.first_kind, n_super[k],
+          super_tf[k], sub_tf[k]) for k, c in zip(keys, clist, strict=True)],
+        dtype=np.float64,
+    ).T
+    n_words, n_chars, maximal_hits, chunk_hits, proper, first_kind, n_sup, sup_tf, sb_tf = per
+    x = np.empty((n, len(FEATURES)), dtype=np.float64)
+    col = _COLUMN
+    x[:, col["n_words"]] = n_words
+    x[:, col["log_chars"]] = np.log1p(n_chars)
+    x[:, col["log_tf"]] = np.log1p(counts)
+    x[:, col["tf_per_sentence"]] = counts / n_body_sent
+    x[:, col["first_pos"]] = first
+    x[:, col["log_first_sentence"]] = np.log1p(first_sent)
+    x[:, col["spread"]] = last - first
+    x[:, col["in_title"]] = np.maximum.reduceat(m_kind != 0, group)
+    x[:, col["log_in_heading"]] = np.log1p(np.add.reduceat(m_kind == 2, group))
+    x[:, col["log_in_lead"]] = np.log1p(np.add.reduceat(m_rank < LEAD_SENTENCES, group))
+    x[:, col["pr_sum"]] = pr_sum
+    x[:, col["pr_mean"]] = pr_sum / lengths
+    x[:, col["maximal_ratio"]] = maximal_hits / np.maximum(1.0, chunk_hits)
+    x[:, col["chunk_ratio"]] = chunk_hits / np.maximum(1, counts)
+    x[:, col["log_n_super"]] = np.log1p(n_sup)
+    x[:, col["word_tf_mean"]] = tf_sum / lengths
+    x[:, col["word_tf_min"]] = np.minimum.reduceat(w_tf, wgroup)
+    x[:, col["head_tf"]] = w_tf[wgroup + lengths - 1]
+    x[:, col["rarity_mean"]] = rar_sum / lengths
+    x[:, col["rarity_min"]] = np.minimum.reduceat(rar, wgroup)
+    x[:, col["rarity_max"]] = np.maximum.reduceat(rar, wgroup)
+    x[:, col["proper"]] = proper
+    x[:, col["has_digit"]] = np.maximum.reduceat(w_digit, wgroup)
+    x[:, col["sentence_cover"]] = distinct_sents / max(1, n_sent)
+    x[:, col["log_body_tokens"]] = math.log1p(n_body)
+    x[:, col["has_title"]] = 1.0 if (kind == 1).any() else 0.0
+    x[:, col["first_kind"]] = first_kind
+    x[:, col["min_word_len"]] = np.minimum.reduceat(w_len, wgroup)
+    x[:, col["super_tf"]] = np.log1p(sup_tf)
+    x[:, col["sub_tf"]] = np.log1p(sb_tf)
+    x[:, col["log_candidates"]] = math.log1p(n)
+    x[:, col["title_words"] : col["line_breaks_per_word"] + 1] = document_style(doc.text)
     pr_max = x[:, col["pr_sum"]].max()
     if pr_max > 0:
         x[:, col["pr_sum"]] /= pr_max
@@ -239,5 +305,7 @@ def analyse(doc: Document, max_words: int = 5) -> Analysis:
         ranks = np.empty(n)
         ranks[order] = np.arange(n)
         x[:, col[name]] = ranks / max(1, n - 1)
-    an.X = x
-    return an
+    return x
+
+
+_COLUMN = {name: i for i, name in enumerate(FEATURES)}

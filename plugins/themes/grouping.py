@@ -92,7 +92,7 @@ def theme_score(members: list[Scored], n_sections: int) -> float:
     ways is surer; siblings, :func:`relatedness` 1, name a neighbouring aspect, not the subject
     again, so they attach without adding evidence), raised when a heading names it, by the
     best structure prior of its keyphrases (a section subject or a name:
-    :func:`plugins.themes.stage.structure_priors`) and by the share of sections using the
+    :func:`plugins.themes.extract.structure_priors`) and by the share of sections using the
     common nouns of its label: hand-set priors, as the training sets have neither headings nor
     sections."""
     if n_sections < 3:

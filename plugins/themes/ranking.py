@@ -9,7 +9,7 @@ Inference is plain numpy: each tree is walked for all candidates at once.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,17 +33,25 @@ class Model:
     right: np.ndarray
     value: np.ndarray
     depth: int
+    child: np.ndarray = field(init=False, repr=False)  # [left, right] of node k at 2k, 2k + 1
+
+    def __post_init__(self) -> None:
+        child = np.empty(2 * self.left.shape[0], dtype=np.intp)
+        child[0::2] = self.left
+        child[1::2] = self.right
+        object.__setattr__(self, "child", child)
 
     def decision(self, x: np.ndarray) -> np.ndarray:
         """Raw margin for each row of ``x``: all trees are walked at once, one level a step
-        (leaves point to themselves, so no leaf test is needed)."""
-        n = x.shape[0]
+        (leaves point to themselves, so no leaf test is needed), with flat ``take`` gathers."""
+        n, width = x.shape
+        flat = np.ascontiguousarray(x, dtype=np.float64).ravel()
+        row_start = (np.arange(n, dtype=np.intp) * width)[:, None]
         node = np.broadcast_to(self.roots, (n, self.roots.shape[0]))
-        rows = np.arange(n)[:, None]
         for _ in range(self.depth):
-            go_left = x[rows, self.feature[node]] <= self.threshold[node]
-            node = np.where(go_left, self.left[node], self.right[node])
-        return self.init + self.rate * self.value[node].sum(axis=1)
+            go_right = flat.take(row_start + self.feature.take(node)) > self.threshold.take(node)
+            node = self.child.take(2 * node + go_right)
+        return self.init + self.rate * self.value.take(node).sum(axis=1)
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """Probability that each row is a keyphrase, in 0..1."""

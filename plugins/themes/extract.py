@@ -1,0 +1,214 @@
+"""The analysis behind the ``themes`` stage (see :mod:`.stage`): rank candidates, apply the
+structure priors, group keyphrases into themes and tag sections.
+
+Imported on a document's first use of the stage, not at plugin registration: it pulls in numpy,
+the tagger and the model.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from pipeline.model import Diagnostic, Document
+from plugins.themes.candidates import FIRST_KIND, STOP, Candidate, display_text, stem, word_sets
+from plugins.themes.features import Analysis, analyse, prose_blocks
+from plugins.themes.grouping import Scored, build_themes, group, tag_sections
+from plugins.themes.language import looks_english
+from plugins.themes.ranking import load_model
+
+if TYPE_CHECKING:
+    from plugins.themes.stage import ThemeSettings
+
+# A document of this many sections or more is structured: its headings are used (see
+# structure_priors and grouping.theme_score).
+STRUCTURED_SECTIONS = 3
+SECTION_SUBJECT_PRIOR = 0.5
+NAMED_ENTITY_PRIOR = 0.5
+PARTICIPLE = FIRST_KIND["VBN"]
+_WORD_RE = re.compile(r"[^\W_]+")
+
+
+def extract(doc: Document, s: ThemeSettings, stage_name: str) -> Document:
+    """A copy of ``doc`` with its themes and section theme tags (see
+    :class:`plugins.themes.stage.ThemeExtractor`)."""
+    # A new document; only the parts this stage changes are copied.
+    doc = doc.model_copy(
+        update={
+            "themes": [],
+            "sections": [sec.model_copy(update={"tags": list(sec.tags)}) for sec in doc.sections],
+            "diagnostics": list(doc.diagnostics),
+        }
+    )
+    blocks = prose_blocks(doc)
+    prose = "\n".join(b.text for _, b in blocks)
+    if s.check_language and not looks_english(prose):
+        doc.diagnostics.append(
+            Diagnostic(
+                stage=stage_name,
+                level="info",
+                code="not-english",
+                message="the text does not read as English; no themes extracted",
+            )
+        )
+        tag_sections(doc, [], s.tags_per_section)
+        return doc
+    an = analyse(doc, max_words=s.max_words)
+    if not an.candidates:
+        tag_sections(doc, [], s.tags_per_section)
+        return doc
+    scores = load_model().predict(an.X)
+    parts = an.parts
+
+    section_of_block: dict[str, str] = {}
+    for sec in doc.sections:
+        for bid in sec.block_ids:
+            section_of_block.setdefault(bid, sec.id)
+    # Per token block index: its section id.
+    block_section = {bi: section_of_block.get(doc.blocks[bi].id) for bi in set(an.token_block) if bi >= 0}
+    stem_sections: dict[str, set[str]] = {}
+    for st, ti in zip(parts.stem, parts.token, strict=True):
+        sid = block_section.get(an.token_block[ti])
+        if sid is not None:
+            got = stem_sections.get(st)
+            if got is None:
+                stem_sections[st] = {sid}
+            else:
+                got.add(sid)
+    priors = np.zeros(len(scores))
+    structured = len(doc.sections) >= STRUCTURED_SECTIONS
+    if structured:
+        priors = structure_priors(doc, an)
+    # Kept: the best by the ranker's score raised by the structure prior (the same order as
+    # the ranker's alone in an unstructured document); each keeps the ranker's score.
+    adjusted = (1.0 - (1.0 - scores) * (1.0 - priors)).tolist()
+    cands = an.candidates
+    order = sorted(
+        (i for i, c in enumerate(cands) if not (structured and is_fragment(c))),
+        key=lambda i: (-adjusted[i], cands[i].key),
+    )
+    phrases = []
+    for i in order[: s.max_keyphrases]:
+        if scores[i] < s.min_score:
+            continue
+        c = cands[i]
+        sids = set()
+        heading = False
+        for pi in c.mention_parts:
+            heading = heading or an.sentence_kind[parts.sent[pi]] == "heading"
+            sid = block_section.get(an.token_block[parts.token[pi]])
+            if sid is None:
+                sid = _section_at(doc, parts.start[pi])
+            if sid is not None:
+                sids.add(sid)
+        ws = word_sets(c, an.tokens, parts)
+        spread: set[str] = set()
+        for st in ws.common_stems:
+            spread |= stem_sections.get(st, set())
+        phrases.append(
+            Scored(c.key, display_text(c), float(scores[i]), list(c.mentions), sids, heading, ws.noun_stems,
+                   spread, common=ws.common_stems, words=ws.words, prior=float(priors[i]))
+        )
+    groups = group(phrases, s.top_k, len(doc.sections))
+    doc.themes = build_themes(groups, [sec.id for sec in doc.sections])
+    tag_sections(doc, doc.themes, s.tags_per_section)
+    return doc
+
+
+def is_fragment(c: Candidate) -> bool:
+    """A sub-phrase that never ends a noun phrase in the text: its last word only ever modifies a
+    following noun ("high-level state" of "high-level state visits"), so it names nothing by
+    itself. Single words are kept (a modifier noun such as "security" of "security concerns"
+    still names a subject, and single-word keyphrase gold is full of them), and so are names
+    written capitalised in the prose ("Exxon Valdez" of "Exxon Valdez oil spill").
+
+    Dropped in structured documents only, where themes are read as the subjects of sections:
+    in the unstructured keyphrase sets such sub-phrases are sometimes gold terms ("neural
+    network" of "neural network training"), and dropping them costs F1 there."""
+    return c.n_words >= 2 and c.final_hits == 0 and not (c.cap_hits and c.cap_hits == c.prose_hits)
+
+
+def _content_stems(text: str) -> set[str]:
+    return {stem(w) for w in _WORD_RE.findall(text) if w.lower() not in STOP}
+
+
+def is_named_entity(c: Candidate) -> bool:
+    """A multi-word name: every body occurrence is capitalised word by word, and it ends a noun
+    phrase somewhere ("Korean Peninsula", "East Asia"; not "South Korean companies")."""
+    return c.n_words >= 2 and c.cap_hits >= 1 and c.cap_hits == c.prose_hits and c.final_hits >= 1
+
+
+def structure_priors(doc: Document, an: Analysis) -> np.ndarray:
+    """Per candidate, how surely a structured document marks it as one of its subjects (0..1).
+
+    The ranker is trained on headline news, broadcast stories and abstracts, which have no
+    headings, so what the structure says is added as hand-set priors on the themes
+    (:func:`plugins.themes.grouping.theme_score`; documents of at least
+    :data:`STRUCTURED_SECTIONS` sections only). A keyphrase keeps the ranker's score, so the
+    keyphrase ranking is the ranker's; the prior also lets a subject the ranker scores low be
+    among the ``max_keyphrases`` kept.
+
+    * **Section subjects** (:data:`SECTION_SUBJECT_PRIOR`). A heading names what its section
+      is about. A phrase mentioned in the body of a section (children included) whose words
+      all appear in the section's heading path (its heading and its ancestors' headings), in
+      any order and not necessarily contiguous ("cultural exchange" under "Cultural and
+      People-to-People Exchange"; "economic cooperation" under "Key Areas of Cooperation" >
+      "Trade and Economic Stability"), with at least one word from the section's own heading,
+      is that section's subject. A single word qualifies only when it is the only content word
+      of the heading ("In China"): one word out of several is too weak a match ("challenges"
+      of "Challenges Ahead"). A phrase led by a participle describes a change of state rather
+      than naming a thing ("renewed momentum" under "A Renewed Diplomatic Momentum"), so it is
+      not a section subject.
+    * **Named entities** (:data:`NAMED_ENTITY_PRIOR`). A multi-word name
+      (:func:`is_named_entity`) is a subject whatever its frequency: a place or body named
+      once ("the Korean Peninsula") is still what its passage is about, while the training
+      gold often omits names, so the ranker scores them low.
+    """
+    out = np.zeros(len(an.candidates))
+    by_id = {sec.id: sec for sec in doc.sections}
+    sections = []  # (start, end, own heading stems, heading path stems)
+    for sec in doc.sections:
+        if not sec.heading:
+            continue
+        own = _content_stems(sec.heading)
+        if not own:
+            continue
+        path = set(own)
+        parent = by_id.get(sec.parent) if sec.parent else None
+        seen = {sec.id}
+        while parent is not None and parent.id not in seen:
+            seen.add(parent.id)
+            if parent.heading:
+                path |= _content_stems(parent.heading)
+            parent = by_id.get(parent.parent) if parent.parent else None
+        sections.append((sec.start, sec.end, own, path))
+    for i, c in enumerate(an.candidates):
+        prior = 0.0
+        if sections and c.first_kind != PARTICIPLE:
+            stems = set(c.key)
+            body_offsets = [
+                an.parts.start[pi] for pi in c.mention_parts if an.sentence_kind[an.parts.sent[pi]] == "body"
+            ]
+            for start, end, own, path in sections:
+                if not (stems <= path and stems & own):
+                    continue
+                if len(stems) < 2 and stems != own:
+                    continue
+                if any(start <= off < end for off in body_offsets):
+                    prior = SECTION_SUBJECT_PRIOR
+                    break
+        if is_named_entity(c):
+            prior = max(prior, NAMED_ENTITY_PRIOR)
+        out[i] = prior
+    return out
+
+
+def _section_at(doc: Document, offset: int) -> str | None:
+    """The innermost (last starting) section whose span holds ``offset``."""
+    best = None
+    for sec in doc.sections:
+        if sec.start <= offset < sec.end and (best is None or sec.start >= best.start):
+            best = sec
+    return best.id if best is not None else None
