@@ -105,3 +105,20 @@ def test_help_everywhere(tmp_path: Path) -> None:
     for cmd in ([], ["run"], ["validate"], ["plugins"], ["schema"], ["init"], ["stages"]):
         res = copydesk(*cmd, "--help", cwd=tmp_path)
         assert res.returncode == 0 and "Usage:" in res.stdout
+
+
+def test_the_program_still_runs_atexit_handlers_and_keeps_its_exit_status(tmp_path: Path) -> None:
+    # copydesk ends without tearing the interpreter down; plugins' atexit handlers must still run
+    setup(tmp_path, CONFIG.replace("plugins: [copydesk_teststages]", "plugins: [copydesk_teststages, atexit_probe]"))
+    (tmp_path / "atexit_probe.py").write_text(
+        "import atexit, pathlib\n"
+        "atexit.register(lambda: pathlib.Path('atexit-ran').write_text('yes'))\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "in" / "c.txt").write_text("this one goes BOOM\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
+    res = subprocess.run([sys.executable, "-m", "pipeline.cli", "run", "pipeline.yaml", "in", "-o", "out"],
+                         cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120)
+    assert res.returncode == 1, res.stderr
+    assert "3 documents: 2 ok, 1 failed" in res.stderr
+    assert (tmp_path / "atexit-ran").read_text() == "yes"
