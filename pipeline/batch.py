@@ -241,7 +241,8 @@ def make_executor(built: Built, options: BatchOptions, n_items: int | None) -> E
     if options.output_dir != "-" and not options.check:
         writer = OutputWriter(options.output_dir, options.fsync)
     keep_json = options.output_dir == "-" or bool(built.plugins.manager.hook.document_finished.get_hookimpls())
-    return ProcessPoolExecutor(options.spec, workers, options.timeout, keep_json=keep_json, writer=writer)
+    return ProcessPoolExecutor(options.spec, workers, options.timeout, keep_json=keep_json, writer=writer,
+                               built=built)
 
 
 @dataclass

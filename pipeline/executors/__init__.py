@@ -6,9 +6,10 @@ documents finish in. A task whose ``known_result`` is not ``None`` (a cache hit)
 it just keeps its place in the output order. Tasks are pulled lazily and at most ``window``
 tasks are in flight or buffered at once, so memory does not grow with the size of the batch.
 
-Workers never receive a pipeline object: each worker process rebuilds the pipeline once from
-a :class:`PipelineSpec` (the config path and the ``--set`` overrides), exactly as the command
-line built it, so plugins must be importable modules.
+No pipeline object is ever pickled: a spawned process-pool worker or a Dask worker rebuilds
+the pipeline once from a :class:`PipelineSpec` (the config path and the ``--set`` overrides),
+exactly as the command line built it, so plugins must be importable modules; a forked pool
+worker uses its copy of the coordinator's pipeline.
 
 Modules: :mod:`~pipeline.executors.base` (the interface, in-process), :mod:`~pipeline.executors.pool`
 (process pool with killing timeouts), :mod:`~pipeline.executors.dask` (a Dask cluster).

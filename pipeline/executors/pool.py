@@ -13,8 +13,9 @@ its own (a segfault, ``os._exit``) fails only its current document the same way 
 ``failed``).
 
 Workers are direct children of the coordinator, started with ``fork`` when the coordinator
-runs no other thread (they start in milliseconds with every module imported) and ``spawn``
-otherwise; either way each rebuilds the pipeline from the :class:`PipelineSpec`. They ask the
+runs no other thread (they start in milliseconds with every module imported and the
+coordinator's pipeline already built, in their copy of its memory) and ``spawn`` otherwise
+(each then rebuilds the pipeline from the :class:`PipelineSpec`). They ask the
 kernel to ``SIGKILL`` them when the coordinator dies (``PR_SET_PDEATHSIG``), so a coordinator
 killed mid-batch leaves no worker behind, even one stuck in an endless stage. They ignore
 ``SIGINT``: Ctrl-C reaches the coordinator, which stops them.
@@ -103,7 +104,8 @@ def _die_with_coordinator(coordinator: int) -> None:
 
 
 def _worker_main(spec: PipelineSpec, conn: Connection, buf: Any, clock: Any, keep_json: bool = True,
-                 writer: OutputWriter | None = None, coordinator: int | None = None) -> None:
+                 writer: OutputWriter | None = None, coordinator: int | None = None,
+                 inherited: Built | None = None) -> None:
     """Body of one pool worker: build once, then process documents sent over ``conn``.
 
     Before each document the worker publishes ``clock = [index, start time]`` (shared memory,
@@ -113,6 +115,8 @@ def _worker_main(spec: PipelineSpec, conn: Connection, buf: Any, clock: Any, kee
     :param writer: write each successful document's outputs here and send back only their
         names and hashes (:class:`WrittenResult`).
     :param coordinator: the coordinator's pid; the worker dies with it.
+    :param inherited: the coordinator's pipeline, when this worker was forked (its copy of the
+        coordinator's memory): used as is instead of rebuilding it from ``spec``.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # A worker's stdout is never data (results travel over the pipe): plugins that print, even
@@ -122,7 +126,7 @@ def _worker_main(spec: PipelineSpec, conn: Connection, buf: Any, clock: Any, kee
     if coordinator is not None:
         _die_with_coordinator(coordinator)
     try:
-        built = spec.build()
+        built = inherited if inherited is not None else spec.build()
         _instrument(built, buf)
     except BaseException as err:  # noqa: BLE001 - reported to the coordinator
         with contextlib.suppress(OSError):
@@ -215,13 +219,16 @@ class ProcessPoolExecutor(Executor):
     :param keep_json: return each result's ``document_json`` (set ``False`` when writing files).
     :param writer: workers write successful documents' outputs themselves (in parallel) and
         return :class:`WrittenResult` without the bytes.
+    :param built: the pipeline this process built from ``spec``; workers started with ``fork``
+        use their copy of it (nothing is pickled, nothing rebuilt), others rebuild from ``spec``.
     :raises WorkerStartError: from :meth:`map`, when a worker cannot build the pipeline.
     """
 
     def __init__(self, spec: PipelineSpec, workers: int, timeout: float | None = None,
                  window: int | None = None, start_method: str | None = START_METHOD, keep_json: bool = True,
-                 writer: OutputWriter | None = None) -> None:
+                 writer: OutputWriter | None = None, built: Built | None = None) -> None:
         self.spec = spec
+        self.built = built
         self.keep_json = keep_json
         self.writer = writer
         self.workers = max(1, workers)
@@ -240,7 +247,10 @@ class ProcessPoolExecutor(Executor):
         buf = self.ctx.Array("c", _STAGE_BUF, lock=False)
         clock = self.ctx.Array("d", 2, lock=False)
         clock[0] = -1.0
-        args = (self.spec, child, buf, clock, self.keep_json, self.writer, os.getpid())
+        # A forked worker receives the arguments in its copy of memory (no pickling): it may take
+        # the built pipeline along; a spawned one rebuilds it from the spec.
+        inherited = self.built if self.start_method == "fork" else None
+        args = (self.spec, child, buf, clock, self.keep_json, self.writer, os.getpid(), inherited)
         proc = self.ctx.Process(target=_worker_main, args=args, daemon=True, name="copydesk-worker")
         with _single_threaded_math():
             proc.start()
