@@ -122,3 +122,23 @@ def test_the_program_still_runs_atexit_handlers_and_keeps_its_exit_status(tmp_pa
     assert res.returncode == 1, res.stderr
     assert "3 documents: 2 ok, 1 failed" in res.stderr
     assert (tmp_path / "atexit-ran").read_text() == "yes"
+
+
+def test_validate_names_a_listed_input_that_does_not_exist(tmp_path: Path) -> None:
+    setup(tmp_path, "inputs: [in, articles]\n" + CONFIG)
+    res = copydesk("validate", "pipeline.yaml", cwd=tmp_path)
+    assert res.returncode == 2
+    assert res.stderr.strip() == "copydesk: error: pipeline.yaml:1: inputs -> 1: articles: no such file or directory"
+    (tmp_path / "articles").mkdir()
+    assert copydesk("validate", "pipeline.yaml", cwd=tmp_path).returncode == 0
+    res = copydesk("validate", "pipeline.yaml", "--set", "inputs=[gone.jsonl]", cwd=tmp_path)
+    assert res.returncode == 2 and "--set inputs=[gone.jsonl]" in res.stderr and "gone.jsonl" in res.stderr
+
+
+def test_a_second_config_is_a_usage_error_naming_it(tmp_path: Path) -> None:
+    setup(tmp_path)
+    (tmp_path / "other.yml").write_text("stages: []\n", encoding="utf-8")
+    res = copydesk("run", "pipeline.yaml", "other.yml", "in", "-o", "out", cwd=tmp_path)
+    assert res.returncode == 2
+    assert "two configs given: pipeline.yaml and other.yml" in res.stderr
+    assert not (tmp_path / "out").exists()

@@ -5,19 +5,31 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from pipeline.cli import handled, main
 
+if TYPE_CHECKING:
+    from pipeline.config import LoadedConfig
+
 log = logging.getLogger("pipeline.cli")
 
 
 def _split_args(args: tuple[str, ...]) -> tuple[str | None, list[str]]:
+    """``(config, inputs)``: the ``.yaml``/``.yml`` argument is the config, the others inputs.
+
+    :raises click.UsageError: more than one config (a second one would otherwise be read as
+        an input document).
+    """
     config = None
     inputs = []
     for arg in args:
-        if arg.lower().endswith((".yaml", ".yml")) and config is None:
+        if arg.lower().endswith((".yaml", ".yml")):
+            if config is not None:
+                raise click.UsageError(f"two configs given: {config} and {arg}; a run takes one CONFIG.yaml "
+                                       "(.yaml/.yml arguments are never read as input documents)")
             config = arg
         else:
             inputs.append(arg)
@@ -131,10 +143,30 @@ def run(
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a config value.")
 @handled
 def validate(config: str | None, overrides: tuple[str, ...]) -> None:
-    """Check a pipeline config without running it (exit 2 on the first problem)."""
+    """Check a pipeline config without running it (exit 2 on the first problem).
+
+    Besides the config itself (keys, types, stage names and order, plugins), the inputs the
+    config lists must exist.
+    """
     from pipeline.build import build
 
     built = build(config, list(overrides))
+    _check_inputs_exist(built.loaded, built.resolved.config.inputs)
     names = " -> ".join(s.name for s in built.resolved.stages) or "(no stages)"
     click.echo(f"{built.loaded.path}: ok ({names}; exporters: "
                f"{', '.join(e.name for e in built.resolved.exporters) or 'none'})")
+
+
+def _check_inputs_exist(loaded: LoadedConfig, inputs: list[str]) -> None:
+    """Raise for the first input the config lists (``inputs:`` or ``--set inputs=...``) that does
+    not exist; the default inputs of a config without that key are not checked (``copydesk run``
+    usually names the inputs on the command line).
+
+    :raises pipeline.errors.ConfigError: ``pipeline.yaml:2: inputs -> 0: articles: no such file
+        or directory``.
+    """
+    if "inputs" not in loaded.data:
+        return
+    for i, arg in enumerate(inputs):
+        if arg != "-" and not os.path.exists(arg):
+            raise loaded.error(("inputs", i), f"{arg}: no such file or directory")
