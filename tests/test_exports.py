@@ -22,3 +22,26 @@ def test_importing_the_cli_does_not_import_pydantic() -> None:
     code = "import sys, pipeline.cli; print('pydantic' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_a_run_imports_only_what_it_uses(tmp_path) -> None:
+    # one plain-text document, sections only: no Markdown/HTML parser, no encoding detector, no
+    # progress bar, no process pool and no Dask (cold start; see benchmarks/bench_batch.py)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Title\n\nA paragraph of text.\n", encoding="utf-8")
+    (tmp_path / "p.yaml").write_text("stages:\n  - name: sections\nexporters:\n  - name: json\n", encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from pipeline.cli import main\n"
+        "try:\n"
+        "    main.main(['run', 'p.yaml', 'in', '-o', 'out', '--no-cache'])\n"
+        "except SystemExit as done:\n"
+        "    assert done.code == 0, done.code\n"
+        "heavy = ['markdown_it', 'selectolax', 'tomllib', 'charset_normalizer', 'rich', 'distributed',\n"
+        "         'multiprocessing', 'pipeline.executors.pool', 'pipeline.executors.dask']\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == "[]"
+    assert (tmp_path / "out" / "a.json").exists()
