@@ -77,24 +77,35 @@ class Parts:
         return len(self.stem)
 
 
-@dataclass(slots=True)
 class Candidate:
-    """One keyphrase candidate (all variants of one stem sequence)."""
+    """One keyphrase candidate (all variants of one stem sequence).
 
-    key: tuple[str, ...]
-    first_surface: str
-    n_words: int
-    first_kind: int  # 0 noun, 1 adjective, 2 participle, 3 number
-    first_span: tuple[int, int]  # token range [a, b) of the first chunk occurrence
-    surfaces: dict[str, float] = field(default_factory=dict)  # cased form -> weight
-    chunk_hits: int = 0  # occurrences as (part of) a noun-phrase chunk
-    maximal_hits: int = 0  # occurrences as a whole chunk
-    final_hits: int = 0  # occurrences ending a chunk (its last word is a head noun there)
-    cap_hits: int = 0  # chunk occurrences in prose with every word capitalised
-    prose_hits: int = 0  # chunk occurrences in prose (not title/heading)
-    proper: bool = True  # every token tagged NNP(S) in every chunk occurrence
-    mentions: list[tuple[int, int]] = field(default_factory=list)
-    mention_parts: list[int] = field(default_factory=list)  # index of the first part of each mention
+    A plain class with slots rather than a dataclass: a document makes hundreds, and the
+    generated ``__init__`` with default factories costs twice as much.
+    """
+
+    __slots__ = ("key", "first_surface", "n_words", "first_kind", "first_span", "surfaces", "chunk_hits",
+                 "maximal_hits", "final_hits", "cap_hits", "prose_hits", "proper", "mentions", "mention_parts")
+
+    def __init__(self, key: tuple[str, ...], first_surface: str, n_words: int, first_kind: int,
+                 first_span: tuple[int, int]) -> None:
+        self.key = key
+        self.first_surface = first_surface
+        self.n_words = n_words
+        self.first_kind = first_kind  # 0 noun, 1 adjective, 2 participle, 3 number
+        self.first_span = first_span  # token range [a, b) of the first chunk occurrence
+        self.surfaces: dict[str, float] = {}  # cased form -> weight
+        self.chunk_hits = 0  # occurrences as (part of) a noun-phrase chunk
+        self.maximal_hits = 0  # occurrences as a whole chunk
+        self.final_hits = 0  # occurrences ending a chunk (its last word is a head noun there)
+        self.cap_hits = 0  # chunk occurrences in prose with every word capitalised
+        self.prose_hits = 0  # chunk occurrences in prose (not title/heading)
+        self.proper = True  # every token tagged NNP(S) in every chunk occurrence
+        self.mentions: list[tuple[int, int]] = []
+        self.mention_parts: list[int] = []  # index of the first part of each mention
+
+    def __repr__(self) -> str:
+        return f"Candidate({self.key!r}, {self.first_surface!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,10 +252,16 @@ def collect(
     cands: dict[tuple[str, ...], Candidate] = {}
     for i, j in _chunks(tags, sent, ok):
         # per token of the chunk: stems, display form, digits only, capitalised
-        keys = [tuple(p_stem[first[t] : first[t + 1]]) for t in range(i, j)]
-        cased = [_cased(tokens, t, prose_token[t]) for t in range(i, j)]
-        digits = [all(k.isdigit() for k in key) for key in keys]
-        caps = [tokens[t].text[:1].isupper() for t in range(i, j)]
+        keys = []
+        cased = []
+        digits = []
+        caps = []
+        for t in range(i, j):
+            key = tuple(p_stem[first[t] : first[t + 1]])
+            keys.append(key)
+            digits.append("".join(key).isdigit())  # stems are never empty
+            cased.append(_cased(tokens, t, prose_token[t]))
+            caps.append(tokens[t].text[:1].isupper())
         for a in range(i, j):
             if tags[a] == "CD" and a + 1 < j and tags[a + 1] == "CD":
                 continue
@@ -256,15 +273,18 @@ def collect(
             proper = True
             capitalised = True
             for b in range(a + 1, min(j, a + max_words) + 1):
-                t = b - 1
-                tag = tags[t]
-                key += keys[t - i]
-                digits_only = digits_only and digits[t - i]
-                proper = proper and tag in PROPER_NOUN
-                capitalised = capitalised and caps[t - i]
-                if tag not in NOUN or not key or digits_only:
+                off = b - 1 - i
+                tag = tags[b - 1]
+                key += keys[off]
+                if digits_only:
+                    digits_only = digits[off]
+                if proper and tag not in PROPER_NOUN:
+                    proper = False
+                if capitalised and not caps[off]:
+                    capitalised = False
+                if tag not in NOUN or digits_only:
                     continue
-                surface = " ".join(cased[a - i : b - i])
+                surface = " ".join(cased[a - i : off + 1])
                 c = cands.get(key)
                 if c is None:
                     c = cands[key] = Candidate(key, surface, b - a, FIRST_KIND.get(tags[a], 0), (a, b))

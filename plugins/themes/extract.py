@@ -68,49 +68,48 @@ def extract(doc: Document, s: ThemeSettings, stage_name: str) -> Document:
             section_of_block.setdefault(bid, sec.id)
     # Per token block index: its section id.
     block_section = {bi: section_of_block.get(doc.blocks[bi].id) for bi in set(an.token_block) if bi >= 0}
-    stem_sections: dict[str, set[str]] = {}
-    for st, ti in zip(parts.stem, parts.token, strict=True):
-        sid = block_section.get(an.token_block[ti])
-        if sid is not None:
-            got = stem_sections.get(st)
-            if got is None:
-                stem_sections[st] = {sid}
-            else:
-                got.add(sid)
-    priors = np.zeros(len(scores))
     structured = len(doc.sections) >= STRUCTURED_SECTIONS
-    if structured:
-        priors = structure_priors(doc, an)
+    priors = structure_priors(doc, an) if structured else np.zeros(len(scores))
     # Kept: the best by the ranker's score raised by the structure prior (the same order as
-    # the ranker's alone in an unstructured document); each keeps the ranker's score.
-    adjusted = (1.0 - (1.0 - scores) * (1.0 - priors)).tolist()
+    # the ranker's alone in an unstructured document); each keeps the ranker's score. Ties go
+    # to the smaller key: candidates are sorted by key, so a stable sort keeps that order.
+    adjusted = 1.0 - (1.0 - scores) * (1.0 - priors)
     cands = an.candidates
-    order = sorted(
-        (i for i, c in enumerate(cands) if not (structured and is_fragment(c))),
-        key=lambda i: (-adjusted[i], cands[i].key),
-    )
+    order = np.argsort(-adjusted, kind="stable").tolist()
+    if structured:
+        order = [i for i in order if not is_fragment(cands[i])]
+    kept = [i for i in order[: s.max_keyphrases] if scores[i] >= s.min_score]
     phrases = []
-    for i in order[: s.max_keyphrases]:
-        if scores[i] < s.min_score:
-            continue
+    sentence_kind, token_block, p_sent, p_token, p_start = (
+        an.sentence_kind, an.token_block, parts.sent, parts.token, parts.start)
+    for i in kept:
         c = cands[i]
         sids = set()
         heading = False
         for pi in c.mention_parts:
-            heading = heading or an.sentence_kind[parts.sent[pi]] == "heading"
-            sid = block_section.get(an.token_block[parts.token[pi]])
+            heading = heading or sentence_kind[p_sent[pi]] == "heading"
+            sid = block_section.get(token_block[p_token[pi]])
             if sid is None:
-                sid = _section_at(doc, parts.start[pi])
+                sid = _section_at(doc, p_start[pi])
             if sid is not None:
                 sids.add(sid)
         ws = word_sets(c, an.tokens, parts)
-        spread: set[str] = set()
-        for st in ws.common_stems:
-            spread |= stem_sections.get(st, set())
         phrases.append(
             Scored(c.key, display_text(c), float(scores[i]), list(c.mentions), sids, heading, ws.noun_stems,
-                   spread, common=ws.common_stems, words=ws.words, prior=float(priors[i]))
+                   common=ws.common_stems, words=ws.words, prior=float(priors[i]))
         )
+    if structured:
+        # The sections using each phrase's common nouns (grouping.theme_score's coverage).
+        wanted = {st for p in phrases for st in p.common}
+        stem_sections: dict[str, set[str]] = {st: set() for st in wanted}
+        for st, ti in zip(parts.stem, p_token, strict=True):
+            if st in wanted:
+                sid = block_section.get(token_block[ti])
+                if sid is not None:
+                    stem_sections[st].add(sid)
+        for p in phrases:
+            for st in p.common:
+                p.noun_sections |= stem_sections[st]
     groups = group(phrases, s.top_k, len(doc.sections))
     doc.themes = build_themes(groups, [sec.id for sec in doc.sections])
     tag_sections(doc, doc.themes, s.tags_per_section)

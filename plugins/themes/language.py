@@ -26,12 +26,13 @@ def english_share(text: str) -> tuple[int, float, float]:
     """(word count, share of English function words, share of letters in Latin script), judged
     on the first :data:`SAMPLE_CHARS` characters."""
     text = text[:SAMPLE_CHARS]
-    words = _WORD_RE.findall(text)
+    words = _WORD_RE.findall(text.lower())
     if not words:
         return 0, 0.0, 0.0
-    letters = sum(len(w) for w in words)
-    latin = len(_LATIN_RE.findall(text))
-    func = sum(1 for w in words if w.lower() in _FUNCTION)
+    letters = sum(map(len, words))
+    # ASCII text is all Latin script; otherwise count the Latin letters
+    latin = letters if text.isascii() else len(_LATIN_RE.findall(text))
+    func = sum(map(_FUNCTION.__contains__, words))
     return len(words), func / len(words), min(1.0, latin / letters)
 
 
