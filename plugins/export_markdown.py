@@ -60,8 +60,8 @@ from pipeline import Block, Document, Exporter, hookimpl
 from plugins.read_markdown import OTHER_MARKER
 
 __all__ = [
-    "OTHER_MARKER", "MarkdownExportSettings", "MarkdownExporter", "escape", "paragraph_spans", "register_exporters",
-    "render",
+    "OTHER_MARKER", "MarkdownExportSettings", "MarkdownExporter", "dump_front_matter", "escape", "paragraph_spans",
+    "register_exporters", "render",
 ]
 
 
@@ -174,8 +174,28 @@ def _front_matter(doc: Document, title: Block | None, dateline: Block | None) ->
         fm["source"] = doc.source.path
     if doc.themes:
         fm["themes"] = [t.label for t in doc.themes]
-    dumped = yaml.safe_dump(fm, sort_keys=False, allow_unicode=True, default_flow_style=False, width=2**31 - 1)
-    return f"---\n{dumped}---\n"
+    return f"---\n{dump_front_matter(fm)}---\n"
+
+
+# libyaml's emitter (PyYAML's C extension) writes the same text as PyYAML's Python emitter for
+# strings of printable BMP characters other than U+2028, U+2029 and U+FEFF (a differential test
+# in tests/test_export_markdown.py checks it), about five times faster. Strings with any other
+# character (astral, controls, line breaks, surrogates), or no libyaml, take the Python emitter.
+_C_DUMPER = getattr(yaml, "CSafeDumper", None)
+_NOT_FOR_C = re.compile("[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]")
+
+
+def dump_front_matter(fm: dict[str, object]) -> str:
+    """``yaml.safe_dump(fm, sort_keys=False, allow_unicode=True, default_flow_style=False,
+    width=2**31 - 1)`` for front matter whose values are ``None``, strings or lists of strings."""
+    strings = [v for v in fm.values() if isinstance(v, str)]
+    strings += [x for v in fm.values() if isinstance(v, list) for x in v]
+    dumper: type = yaml.SafeDumper
+    if _C_DUMPER is not None and all(isinstance(x, str) and not _NOT_FOR_C.search(x) for x in strings):
+        dumper = _C_DUMPER
+    text: str = yaml.dump(fm, Dumper=dumper, sort_keys=False, allow_unicode=True, default_flow_style=False,
+                          width=2**31 - 1)
+    return text
 
 
 _NON_SPACE = re.compile(r"\S")

@@ -16,7 +16,13 @@ from hypothesis import strategies as st
 from pipeline import Document, Keyphrase, Source, Theme
 from pipeline.model import BlockKind
 from pipeline.registry import Registry
-from plugins.export_markdown import MarkdownExporter, escape, paragraph_spans, register_exporters
+from plugins.export_markdown import (
+    MarkdownExporter,
+    dump_front_matter,
+    escape,
+    paragraph_spans,
+    register_exporters,
+)
 from plugins.read_html import assemble_document
 from plugins.read_markdown import MarkdownReader, markdown_inline_text
 
@@ -195,3 +201,25 @@ _PARAGRAPH_RULE = re.compile(r"\S(?:.*?\S)?(?=\n[ \t]*\n|\s*\Z)", re.S)
 def test_paragraph_spans_follow_the_paragraph_rule(text: str) -> None:
     # the fast search must find exactly the spans of the rule the exporter is defined by
     assert paragraph_spans(text) == [m.span() for m in _PARAGRAPH_RULE.finditer(text)]
+
+
+_YAML_TRICKY = st.one_of(
+    st.sampled_from(["yes", "no", "null", "~", "1.0", "0x1F", "2021-06-17", "12:30", ".inf", "---", "...", "- ",
+                     "? ", ": ", " #", "%YAML", "!tag", "&a", "*a", "@x", "`x", "<<", "=", "NULL", "on"]),
+    st.text(alphabet=st.sampled_from(list(":#-?[]{},&*!|>'\"%@` .=+~^$()/\\;<abc019 é中\u00a0\u200b\ufffd\u3000")),
+            max_size=30),
+    st.text(max_size=12),  # anything, astral and control characters included (the Python emitter)
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(st.none(), _YAML_TRICKY), st.one_of(st.none(), _YAML_TRICKY), _YAML_TRICKY,
+       st.lists(_YAML_TRICKY, max_size=4))
+def test_front_matter_is_what_pyyaml_writes(title: str | None, dateline: str | None, source: str,
+                                            themes: list[str]) -> None:
+    # the C emitter is used only where it writes the same text as PyYAML's Python emitter
+    fm: dict[str, object] = {"title": title, "date": "2026-01-07", "dateline": dateline, "source": source}
+    if themes:
+        fm["themes"] = themes
+    expected = yaml.safe_dump(fm, sort_keys=False, allow_unicode=True, default_flow_style=False, width=2**31 - 1)
+    assert dump_front_matter(fm) == expected
