@@ -45,7 +45,7 @@ __all__ = ["Unit", "Profile", "measure", "segment", "is_code_like", "first_word_
 _PAGE_FOOTER_RE = re.compile(r"\[Page \d+\]\s*$")
 _PAGE_HEADER_RE = re.compile(r"^(?:RFC|Internet-Draft|INTERNET[- ]DRAFT)\b.*\S\s{2,}\S")
 _CODE_START_RE = re.compile(
-    r"^(?:[{}\[\]()<>=$#@/]|% |//|/\*|\*/|\.\.\.|import\s|from\s\S+\s+import|def\s|class\s|func\s|fn\s"
+    r"^(?:[{}\[\]()<>=#@/]|\$(?!\d)|% |//|/\*|\*/|\.\.\.|import\s|from\s\S+\s+import|def\s|class\s|func\s|fn\s"
     r"|var\s|let\s|const\s|return\b|if\s*\(|for\s*\(|while\s*\(|package\s|use\s\S+;|#include|@\w+)"
 )
 _CODE_STRONG_RE = re.compile(
@@ -64,6 +64,7 @@ _CODE_INNER_RE = re.compile(
 FIELD_RE = re.compile(r"^[A-Z][A-Za-z-]{1,30}(?: [A-Za-z-]{1,20})?:\s+\S")
 _SYMBOL_RE = re.compile(r"[^\w\s]|_")
 _WORD_RE = re.compile(r"[^\W\d_]{2,}")
+_KEY_RE = re.compile(r"^[\w-]+:(?:\s|$)")
 ANCHOR_RE = re.compile(r"\s*\{\s*[#/][^{}\s]*\s*\}\s*$")
 
 
@@ -119,6 +120,9 @@ class Profile:
     :ivar spaced: blank lines separate blocks (False for texts with almost no blank lines).
     :ivar strict_wrap: set by :func:`segment`: the text is hard-wrapped throughout (no wrapped
         paragraph has a line past the width, over-width one-line paragraphs are few).
+    :ivar indented_openers: paragraphs open with an indented line and go on less indented
+        (typewriter and newswire style): at least two such openers, and more than twice as
+        many as lines followed by a more indented one (hanging indents).
     """
 
     width: int | None
@@ -126,6 +130,7 @@ class Profile:
     paginated: bool
     spaced: bool = True
     strict_wrap: bool = False
+    indented_openers: bool = False
 
 
 def first_word_len(s: str) -> int:
@@ -195,12 +200,27 @@ def measure(lines: list[Line]) -> Profile:
     indents: dict[int, int] = {}
     paginated = False
     n_blank = 0
+    openers = hanging = 0
     for i, ln in enumerate(lines):
         if ln.formfeed:
             paginated = True
         if ln.blank:
             n_blank += 1
             continue
+        # an opener: first line at its indent, the next line less indented; a hanging indent:
+        # the next two lines more indented than this one
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if nxt is not None and not nxt.blank and ln.text.count(" ") >= 2 and nxt.text.count(" ") >= 2:
+            step = ln.indent - nxt.indent
+            prv = lines[i - 1] if i else None
+            if (
+                2 <= step <= 8
+                and (prv is None or prv.blank or prv.indent < ln.indent)
+                and not (_marker(ln.text) or _marker(nxt.text) or is_table_row(ln.text) or is_table_row(nxt.text))
+            ):
+                openers += 1
+            elif -8 <= step <= -2 and i + 2 < len(lines) and lines[i + 2].indent == nxt.indent:
+                hanging += 1 if not lines[i + 2].blank else 0
         if _PAGE_FOOTER_RE.search(ln.text):
             paginated = True
         words = ln.text.count(" ")
@@ -225,7 +245,11 @@ def measure(lines: list[Line]) -> Profile:
     interior = n_blank - lead - trail
     spaced = interior >= 1 and interior >= 0.1 * (len(lines) - n_blank)
     return Profile(
-        width=width, base_indent=base_indent if base_indent <= 8 else 0, paginated=paginated, spaced=spaced
+        width=width,
+        base_indent=base_indent if base_indent <= 8 else 0,
+        paginated=paginated,
+        spaced=spaced,
+        indented_openers=openers >= 2 and openers > 2 * hanging,
     )
 
 
@@ -311,23 +335,38 @@ class _Segmenter:
             return False
         return a.length + 1 + first_word_len(b.text) > width
 
-    def joins(self, a: Line, b: Line, first: Line) -> bool:
+    def joins(self, a: Line, b: Line, first: Line, body: Line | None = None) -> bool:
         """Whether prose line ``b`` continues the unit whose last line is ``a``.
 
         In a hard-wrapped text a line is continued unless the next word would have fitted on
         it and there is a reason to break: a sentence end (only in texts without blank lines
         between paragraphs), a short heading-like first line, or a run of short lines.
+        ``first`` is the unit's first line, ``body`` its second (``None`` while the unit has
+        one line): a paragraph may open with an indented line (typewriter and wire style), its
+        other lines then set the indentation the next lines are compared with.
         """
         s = b.text
         if (_marker(s) and not self.wrapped_on(a, b)) or is_table_row(s) or is_fence(s) or s.startswith(">"):
             return False
-        if b.index + 1 < self.n and underline_char(self.lines[b.index + 1].text) and not self.lines[b.index + 1].blank:
-            return False
+        if (
+            b.index + 1 < self.n
+            and underline_char(self.lines[b.index + 1].text)
+            and not self.lines[b.index + 1].blank
+            and not self._runs_into(a, b)
+        ):
+            return False  # ``b`` is an underlined heading unless ``a``'s sentence runs on into it
         width = self.p.width
         if width is None:
             return False
-        if abs(b.indent - first.indent) > 2 and b.indent < first.indent:
+        if a is first and b.indent < first.indent - 2:
+            return self._indented_opener(a, b, width)
+        ref = first if body is None else body
+        if b.indent < ref.indent - 2:
             return False
+        if body is not None and first.indent > body.indent + 2 and b.indent >= first.indent - 1:
+            return False  # indented like this paragraph's opener: the next paragraph
+        if self.p.indented_openers and 2 <= b.indent - ref.indent <= 8 and not self.p.paginated:
+            return False  # the text opens its paragraphs so: the next paragraph
         if not self.p.spaced and self._heading_between(a, b, width):
             return False
         if a.length + 1 + first_word_len(s) > width:
@@ -340,11 +379,48 @@ class _Segmenter:
         short_a = a.length <= 0.6 * width
         if short_a and b.length <= 0.6 * width:
             return False  # a run of short lines (list, address, verse)
-        if a is first and a.length <= 0.7 * width and t[-1] not in ",;.!?:" and len(t.split()) <= 12:
-            return False  # a heading glued to its paragraph
+        if (
+            a is first
+            and a.length <= 0.7 * width
+            and t[-1] not in ",;.!?:"
+            and len(t.split()) <= 12
+            and not (self.p.indented_openers and b.indent <= a.indent + 1)
+        ):
+            # a heading glued to its paragraph; but where paragraphs open indented, a line that
+            # is not indented goes on with the text above it
+            return False
         if not self.p.spaced and t[-1] in ".!?:\"”)":
             return False  # compact text: a sentence end where the next word would have fitted
         return True
+
+    def _runs_into(self, a: Line, b: Line) -> bool:
+        """``a`` stops mid-sentence and ``b`` goes on with it: ``b`` starts in lower case, or its
+        first word would not have fitted on ``a`` in a hard-wrapped text."""
+        if a.text[-1] in ".!?:;" or len(a.text.split()) < 4 or is_code_like(a.text):
+            return False
+        if _KEY_RE.match(a.text) or _KEY_RE.match(b.text):
+            return False  # "key: value" lines (front matter, headers)
+        width = self.p.width
+        return b.text[0].islower() or (width is not None and a.length + 1 + first_word_len(b.text) > width)
+
+    def _indented_opener(self, a: Line, b: Line, width: int, item: bool = False) -> bool:
+        """``a`` opens a paragraph with an indent (typewriter and wire style) and ``b``, less
+        indented, goes on with its text: ``b``'s first word would not have fitted on ``a``, or
+        ``a`` stops mid-sentence and ``b`` starts in lower case (not for a list ``item``, whose
+        next line may be a field or a new block), or the whole text opens its paragraphs this way
+        (:attr:`Profile.indented_openers`). Otherwise a short indented line followed by a
+        capitalised line (a centred heading, an item) does not open a paragraph.
+        """
+        if a.indent - b.indent > 8 or self.p.paginated or a.indent >= self.p.base_indent + 4 + 4:
+            return False
+        t, s = a.text, b.text
+        if t[-1] in ":" or is_code_like(t) or is_code_like(s) or len(t.split()) < 3:
+            return False
+        if a.length + 1 + first_word_len(s) > width and a.length > 0.6 * width:
+            return True
+        if self.p.indented_openers:
+            return True  # every paragraph opens so: the less indented line cannot open one
+        return not item and s[0].islower() and t[-1] not in ".!?" and not _KEY_RE.match(s)
 
     def _heading_between(self, a: Line, b: Line, width: int) -> bool:
         """In a wrapped text without blank lines: ``b`` is a heading line set between two paragraphs.
@@ -483,6 +559,8 @@ class _Segmenter:
     def list_item(self, i: int, mk: str) -> int:
         lines = self.lines
         ln = lines[i]
+        margin = ln.indent  # where continuation lines start
+        body: Line | None = None
         j = i
         # continuation: more indented lines, or wrapped prose lines
         while j + 1 < self.n:
@@ -496,8 +574,14 @@ class _Segmenter:
             if b.indent > ln.indent and (self.p.spaced or self.p.width is not None):
                 j += 1
                 continue
-            if self.p.width is not None and b.indent == ln.indent and self.joins(lines[j], b, ln):
+            width = self.p.width
+            if width is not None and b.indent == margin and self.joins(lines[j], b, ln, body):
                 j += 1
+                continue
+            if width is not None and j == i and b.indent < ln.indent and self._indented_opener(ln, b, width, item=True):
+                j += 1  # an indented item whose text goes on at the margin (wire style)
+                body = b
+                margin = b.indent
                 continue
             break
         self.unit(i, j, "list_item", ln.text, marker=mk)
@@ -584,19 +668,22 @@ class _Segmenter:
     def paragraph(self, i: int) -> int:
         lines = self.lines
         first = lines[i]
+        body: Line | None = None  # the unit's second line
         j = i
         while j + 1 < self.n:
             b = lines[j + 1]
             if b.blank:
                 if self.p.paginated:
                     k = self.skip_page_break(j + 1)
-                    if k is not None and lines[k].text[0].islower() and self.joins(lines[j], lines[k], first):
+                    if k is not None and lines[k].text[0].islower() and self.joins(lines[j], lines[k], first, body):
                         j = k
+                        body = body or lines[k]
                         continue
                 break
-            if not self.joins(lines[j], b, first):
+            if not self.joins(lines[j], b, first, body):
                 break
             j += 1
+            body = body or b
         kind = "quote" if i == j and _is_quotation(first.text) else "paragraph"
         if j > i and not self.p.paginated and _mostly_code(lines, i, j):
             kind = "code"  # most lines read as code: a code block the wrap test joined

@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 
 _TOC_RE = re.compile(r"(?:\.\s?){4,}\s*\d+\s*$")
 _COLUMNS_RE = re.compile(r"\S\s{3,}\S")
+_CLOSERS = "\"'”’»);"  # closing quotes, brackets and a trailing ";" after a sentence end
+_SENTENCE_ENDS = (".",)  # headlines may end with "!" or "?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +78,8 @@ def _title_like(u: Unit, text: str) -> bool:
     if u.kind not in ("paragraph", "heading", "list_item"):
         return False
     span = text[u.start : u.end]
-    if len(span) > 200 or (span.endswith(".") and len(span.split()) > 12):
-        return False
+    if len(span) > 200 or (span.rstrip(_CLOSERS).endswith(_SENTENCE_ENDS) and len(span.split()) > 12):
+        return False  # a long sentence: the first paragraph
     if not _single(u) and not is_caps(span):
         return False
     return True
