@@ -6,6 +6,7 @@ line whose dateline was cut off is short. Each test is a small document written 
 
 from __future__ import annotations
 
+from plugins.sections.lines import ends_mid_clause
 from plugins.sections.tagger import tag_text
 
 # paragraphs open with three spaces; the first line lost its dateline ("RIVERTON (AP) _ ")
@@ -141,3 +142,20 @@ def test_a_headline_that_ends_with_an_exclamation_stays_a_title() -> None:
 def test_a_line_opening_with_an_amount_is_prose_not_code() -> None:
     text = "$9 million bequest offers stability to the city orchestra\n\nThe gift was announced on Friday.\n"
     assert blocks(text)[0][0] == "title"
+
+
+def test_a_short_first_line_cut_inside_a_clause_is_not_a_title() -> None:
+    # paragraphs not indented, blank lines between them; the first line ends with "the"
+    text = "Police in the river town of Riverton captured the\n" + WIRE.split("\n", 1)[1].replace("\n   ", "\n\n")
+    got = blocks(text)
+    assert tag_text(text).title is None
+    assert got[0] == ("paragraph", text[: text.index("supports.") + 9])
+    assert not [s for k, s in got if k == "heading"]
+
+
+def test_lines_that_end_inside_a_clause() -> None:
+    assert ends_mid_clause("Engineers inspected the steel supports of the")
+    assert ends_mid_clause("A study of")
+    assert not ends_mid_clause("Results and discussion")
+    assert not ends_mid_clause("Plan A")  # a capital letter, not the article
+    assert not ends_mid_clause("Moving on")

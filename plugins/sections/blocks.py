@@ -35,6 +35,7 @@ from plugins.sections.lines import (
     BULLET_RE,
     ORDERED_RE,
     Line,
+    ends_mid_clause,
     is_fence,
     is_table_row,
     underline_char,
@@ -385,6 +386,7 @@ class _Segmenter:
             and t[-1] not in ",;.!?:"
             and len(t.split()) <= 12
             and not (self.p.indented_openers and b.indent <= a.indent + 1)
+            and not ends_mid_clause(t)
         ):
             # a heading glued to its paragraph; but where paragraphs open indented, a line that
             # is not indented goes on with the text above it

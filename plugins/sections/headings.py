@@ -30,7 +30,7 @@ import re
 from collections import Counter
 
 from plugins.sections.blocks import Profile, Unit, is_code_like, strip_anchor
-from plugins.sections.lines import BULLET_RE
+from plugins.sections.lines import BULLET_RE, ends_mid_clause
 
 __all__ = ["NUMBERED_RE", "number_depth", "is_caps", "decide_headings", "assign_levels", "nest_bare_headings"]
 
@@ -108,7 +108,7 @@ def _shape(u: Unit, loose: bool) -> bool:
         dotted = number_depth(s) >= 2 and NUMBERED_RE.match(s) is not None and s[0].isdigit()
         if not (last == "." and (_numbered_body(s) == "" or (dotted and not _SENTENCE_INSIDE.search(s)))):
             return False
-    if BULLET_RE.match(s):
+    if BULLET_RE.match(s) or ends_mid_clause(s):
         return False
     first = s[0]
     if first.islower() and not _LOWER_START_OK.match(s):

@@ -8,7 +8,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Line", "split_lines", "BULLET_RE", "ORDERED_RE", "underline_char", "is_table_row", "is_fence"]
+__all__ = [
+    "Line",
+    "split_lines",
+    "BULLET_RE",
+    "ORDERED_RE",
+    "underline_char",
+    "is_table_row",
+    "is_fence",
+    "ends_mid_clause",
+]
 
 _ZERO_WIDTH = "\ufeff\u200b"
 
@@ -121,3 +130,21 @@ def is_table_row(s: str) -> bool:
 def is_fence(s: str) -> bool:
     """True for a fenced-code delimiter line (three or more backticks or tildes)."""
     return s.startswith("```") or s.startswith("~~~")
+
+
+# English words a phrase cannot end with: articles, "of", coordinating conjunctions, possessive
+# determiners. A line that ends with one is cut in the middle of a clause (a wrapped line).
+_OPEN_ENDS = frozenset(
+    ("a", "an", "the", "of", "and", "or", "nor", "its", "their", "whose", "than", "our", "your", "my")
+)
+
+
+def ends_mid_clause(s: str) -> bool:
+    """True when the stripped line ``s`` ends with a word that needs a continuation (``the``,
+    ``of``, ``and`` ...): the line was wrapped inside a clause, so it is neither a heading nor a title."""
+    k = len(s)
+    while k > 0 and s[k - 1].isalpha():
+        k -= 1
+    if k == len(s) or (k > 0 and not s[k - 1].isspace()):
+        return False
+    return s[k:] in _OPEN_ENDS  # lower case only: "Plan A", "Part A" end with a name

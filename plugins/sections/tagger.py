@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from plugins.sections.blocks import FIELD_RE, Profile, Unit, measure, segment
 from plugins.sections.dates import is_byline, is_dateline, parse_date
 from plugins.sections.headings import assign_levels, decide_headings, is_caps, nest_bare_headings
-from plugins.sections.lines import Line, split_lines
+from plugins.sections.lines import Line, ends_mid_clause, split_lines
 
 __all__ = ["TaggedBlock", "Tagged", "tag_text"]
 
@@ -82,7 +82,7 @@ def _title_like(u: Unit, text: str) -> bool:
         return False  # a long sentence: the first paragraph
     if not _single(u) and not is_caps(span):
         return False
-    return True
+    return not ends_mid_clause(u.tail)
 
 
 def _header(units: list[Unit], lines: list[Line], text: str, profile: Profile, res: Tagged) -> int:
