@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,14 +19,33 @@ from plugins.themes import brill
 from plugins.themes.wordfile import SortedWordFile
 
 # A word: letters/digits, with inner hyphens, dots, ampersands or apostrophes ("COVID-19", "2.1",
-# "O'Brien", "AT&T"); a trailing possessive "'s" is its own token.
-_TOKEN_RE = re.compile(
-    r"(?P<abbr>(?:[^\W\d_]\.){2,})"
-    r"|(?P<pos>['\u2019][sS]\b)"
-    r"|(?P<word>[^\W_]+(?:(?:[-\u2010\u2011\u2013.&/]|['\u2019](?![sS]\b))[^\W_]+)*)"
-    r"|(?P<punct>[^\w\s])",
-    re.UNICODE,
-)
+# "O'Brien", "AT&T") and commas or colons between digits ("24,000", "1:08", "2,000-acre"); a
+# trailing possessive "'s" is its own token. Zero-width spaces and byte-order marks are not tokens.
+_SEP = r"(?:[-\u2010\u2011\u2013.&/]|['\u2019](?![sS]\b)|(?<=\d)[,:](?=\d))"
+_SKIP = "\u200b\ufeff"
+
+
+def _token_pattern(glue: str = "") -> re.Pattern[str]:
+    """The token regex; ``glue``: extra characters (a regex class body) that continue a word."""
+    run = r"[^\W_]+" if not glue else rf"[^\W_](?:[^\W_]|[{glue}])*"
+    letter = r"[^\W\d_]" if not glue else rf"[^\W\d_][{glue}]*"
+    return re.compile(
+        rf"(?P<abbr>(?:{letter}\.){{2,}})"
+        r"|(?P<pos>['\u2019][sS]\b)"
+        rf"|(?P<word>{run}(?:{_SEP}{run})*)"
+        rf"|(?P<punct>[^\w\s{_SKIP}])",
+        re.UNICODE,
+    )
+
+
+_TOKEN_RE = _token_pattern()
+# Characters that are part of the word they sit in although Python's regex \w does not match
+# them: combining marks (category M: decomposed accents, Indic vowel signs; found per text, as
+# ``re`` has no \p{M}) and these invisible ones (soft hyphen, zero-width non-joiner and joiner,
+# word joiner). Lookups drop the invisible ones and NFC-normalise (:func:`word_key`).
+_INVISIBLE = "\u00ad\u200c\u200d\u2060"
+_DROP_INVISIBLE = str.maketrans("", "", _INVISIBLE)
+_ODD_CHAR_RE = re.compile(r"[^\w\s\x00-\x7f]")  # non-ASCII, neither word character nor space
 _ABBREV = frozenset(
     "mr mrs ms dr prof sen rep gov gen col lt sgt st jr sr inc corp co ltd vs etc jan feb mar apr "
     "jun jul aug sep sept oct nov dec no fig u.s u.k u.n e.g i.e".split()
@@ -47,11 +67,53 @@ class Token:
 
 
 def tokenize(text: str, offset: int = 0) -> list[tuple[str, int, int]]:
-    """Split ``text`` into ``(token, start, end)`` with offsets shifted by ``offset``."""
-    out: list[tuple[str, int, int]] = []
-    for m in _TOKEN_RE.finditer(text):
-        out.append((m.group(0), m.start() + offset, m.end() + offset))
-    return out
+    """Split ``text`` into ``(token, start, end)`` with offsets shifted by ``offset``.
+
+    Tokens are never changed: ``text[start - offset:end - offset] == token``. A word keeps the
+    combining marks and invisible joiners inside it (compare words by :func:`word_key`).
+    """
+    pattern = _TOKEN_RE if text.isascii() else _pattern_for(text)
+    return [(m.group(0), m.start() + offset, m.end() + offset) for m in pattern.finditer(text)]
+
+
+def _pattern_for(text: str) -> re.Pattern[str]:
+    """The token regex for a non-ASCII text: the plain one unless the text has word glue."""
+    glue = _glue_in(text)
+    return _glued_patterns(glue)[0] if glue else _TOKEN_RE
+
+
+def _glue_in(text: str) -> str:
+    """The distinct combining marks and invisible joiners in ``text``, sorted."""
+    odd = set(_ODD_CHAR_RE.findall(text))
+    return "".join(sorted(c for c in odd if c in _INVISIBLE or unicodedata.category(c)[0] == "M"))
+
+
+@lru_cache(maxsize=64)
+def _glued_patterns(glue: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The token regex and the word-run regex for a text with these glue characters."""
+    body = re.escape(glue)
+    return _token_pattern(body), re.compile(rf"[^\W_](?:[^\W_]|[{body}])*")
+
+
+_RUN_RE = re.compile(r"[^\W_]+")
+
+
+def word_runs(text: str) -> list[tuple[int, int]]:
+    """Spans ``(start, end)`` in ``text`` of its letter/digit runs ("South Korea-China" has
+    three, "24,000" two), each with the combining marks and invisible joiners inside it, as in
+    :func:`tokenize` ("Montre\u0301al" is one run). Compare runs by :func:`word_key`."""
+    glue = "" if text.isascii() else _glue_in(text)
+    pattern = _glued_patterns(glue)[1] if glue else _RUN_RE
+    return [m.span() for m in pattern.finditer(text)]
+
+
+def word_key(word: str) -> str:
+    """The form of a token to look up or compare: NFC-normalised, without soft hyphens,
+    zero-width (non-)joiners or word joiners ("Montre\u0301al" and "Mex\u00adico" give
+    "Montréal" and "Mexico"). Case is kept."""
+    if word.isascii():
+        return word
+    return unicodedata.normalize("NFC", word.translate(_DROP_INVISIBLE))
 
 
 def split_sentences(toks: list[tuple[str, int, int]], text: str, offset: int) -> list[list[tuple[str, int, int]]]:
@@ -91,13 +153,13 @@ _RARITY: dict[str, float] = {}
 
 def rarity(word: str) -> float:
     """0 for the most common English word .. 1 for a word absent from the frequency list
-    (memoised)."""
+    (looked up by :func:`word_key`, lower-cased; memoised)."""
     out = _RARITY.get(word)
     if out is None:
         if len(_RARITY) > 200_000:
             _RARITY.clear()
         counts, top = _word_counts()
-        count = counts.get(word.lower()) or ""
+        count = counts.get(word_key(word).lower()) or ""
         out = _RARITY[word] = 1.0 - math.log((int(count) if count.isdigit() else 0) + 1.0) / top
     return out
 
@@ -113,7 +175,7 @@ def tag_sentences(
     lexicon = brill.lexicon()
     out: list[Token] = []
     for k, sent in enumerate(sents):
-        words = [t[0] for t in sent]
+        words = [t[0] if t[0].isascii() else word_key(t[0]) for t in sent]
         if title_case:
             words = [w.lower() if w[:1].isupper() and w.lower() in lexicon else w for w in words]
         for (w, s, e), tag in zip(sent, brill.find_tags(words), strict=True):
