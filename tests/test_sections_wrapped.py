@@ -146,7 +146,7 @@ def test_a_line_opening_with_an_amount_is_prose_not_code() -> None:
 
 def test_a_short_first_line_cut_inside_a_clause_is_not_a_title() -> None:
     # paragraphs not indented, blank lines between them; the first line ends with "the"
-    text = "Police in the river town of Riverton captured the\n" + WIRE.split("\n", 1)[1].replace("\n   ", "\n\n")
+    text = "Police in Riverton said the\n" + WIRE.split("\n", 1)[1].replace("\n   ", "\n\n")
     got = blocks(text)
     assert tag_text(text).title is None
     assert got[0] == ("paragraph", text[: text.index("supports.") + 9])
@@ -159,3 +159,44 @@ def test_lines_that_end_inside_a_clause() -> None:
     assert not ends_mid_clause("Results and discussion")
     assert not ends_mid_clause("Plan A")  # a capital letter, not the article
     assert not ends_mid_clause("Moving on")
+
+
+def test_a_paragraph_with_a_hanging_indent_is_one_block() -> None:
+    # a bibliographic abstract: the title, then the abstract, each wrapped with a hanging indent
+    title = "Rust on river bridges"
+    abstract = (
+        "We report on a survey of the steel supports of forty river bridges built before the\n"
+        "\tsecond world war and find that most of the rust forms where water collects\n"
+        "\tunder the deck"
+    )
+    text = title + "\n" + abstract + "\n"
+    got = blocks(text)
+    assert got == [("title", title), ("paragraph", abstract)]
+
+
+def test_short_lines_indented_under_a_short_line_are_not_a_hanging_indent() -> None:
+    text = (
+        "The survey covered three kinds of bridge:\n"
+        "\n"
+        "Steel bridges built before the war\n"
+        "  riveted decks; open trusses\n"
+        "  welded decks\n"
+        "\n"
+        "Each kind is described below, with the repairs it needed.\n"
+    )
+    got = blocks(text)
+    assert ("paragraph", "Steel bridges built before the war\n  riveted decks; open trusses") not in got
+    assert not [s for k, s in got if k == "paragraph" and "riveted" in s and "Steel" in s]
+
+
+def test_a_table_row_above_a_rule_is_not_a_heading() -> None:
+    text = WIRE + (
+        " ----------------------------------------------\n"
+        "                 CLOSING DATES\n"
+        " ----------------------------------------------\n"
+        "Old bridge              April 3       November 28\n"
+        "Northern bridge         open          open\n"
+        " ----------------------------------------------\n"
+    )
+    got = blocks(text)
+    assert not [s for k, s in got if k == "heading" and "bridge" in s]

@@ -41,7 +41,16 @@ from plugins.sections.lines import (
     underline_char,
 )
 
-__all__ = ["Unit", "Profile", "measure", "segment", "is_code_like", "first_word_len", "strip_anchor"]
+__all__ = [
+    "COLUMN_GAP_RE",
+    "Unit",
+    "Profile",
+    "measure",
+    "segment",
+    "is_code_like",
+    "first_word_len",
+    "strip_anchor",
+]
 
 _PAGE_FOOTER_RE = re.compile(r"\[Page \d+\]\s*$")
 _PAGE_HEADER_RE = re.compile(r"^(?:RFC|Internet-Draft|INTERNET[- ]DRAFT)\b.*\S\s{2,}\S")
@@ -65,6 +74,7 @@ _CODE_INNER_RE = re.compile(
 FIELD_RE = re.compile(r"^[A-Z][A-Za-z-]{1,30}(?: [A-Za-z-]{1,20})?:\s+\S")
 _SYMBOL_RE = re.compile(r"[^\w\s]|_")
 _WORD_RE = re.compile(r"[^\W\d_]{2,}")
+COLUMN_GAP_RE = re.compile(r"\S {3,}\S")  # columns set apart by spaces (a table row)
 _KEY_RE = re.compile(r"^[\w-]+:(?:\s|$)")
 ANCHOR_RE = re.compile(r"\s*\{\s*[#/][^{}\s]*\s*\}\s*$")
 
@@ -356,6 +366,8 @@ class _Segmenter:
             and not self._runs_into(a, b)
         ):
             return False  # ``b`` is an underlined heading unless ``a``'s sentence runs on into it
+        if self._hanging(a, b, first, body):
+            return True
         width = self.p.width
         if width is None:
             return False
@@ -394,6 +406,24 @@ class _Segmenter:
         if not self.p.spaced and t[-1] in ".!?:\"”)":
             return False  # compact text: a sentence end where the next word would have fitted
         return True
+
+    def _hanging(self, a: Line, b: Line, first: Line, body: Line | None) -> bool:
+        """A paragraph set with a hanging indent (bibliographic abstracts): its lines after the
+        first are indented by the same 2 to 8 columns and wrapped at the first line's width. The
+        first line is long and stops mid-sentence, the next goes on in lower case; a later line
+        at that indent goes on when the line before it was full. Lines longer than the first
+        (a definition under its term) or short lines under a short one (sub-items) do not.
+        """
+        if is_code_like(b.text) or self.p.paginated or b.length > first.length + 8:
+            return False
+        if body is not None:
+            return body.indent >= first.indent + 2 and b.indent == body.indent and a.length >= 0.75 * first.length
+        if a is not first or not 2 <= b.indent - a.indent <= 8 or a.length < 60:
+            return False
+        t = a.text
+        if t[-1] in ".!?:;" or is_code_like(t):
+            return False
+        return b.text[0].islower()
 
     def _runs_into(self, a: Line, b: Line) -> bool:
         """``a`` stops mid-sentence and ``b`` goes on with it: ``b`` starts in lower case, or its
@@ -500,7 +530,7 @@ class _Segmenter:
         if nxt is not None and not nxt.blank and len(s) <= 150:
             uc2 = underline_char(nxt.text)
             if uc2 and (uc2 in "=-~^*#+_`'\":.") and 0.5 * len(s) <= len(nxt.text) + 2 and not _marker(s):
-                if nxt.indent <= ln.indent + 1 and not is_table_row(s):
+                if nxt.indent <= ln.indent + 1 and not (is_table_row(s) or COLUMN_GAP_RE.search(s)):
                     self.unit(i, i, "heading", s, underline=uc2)
                     return i + 2
         m = _ATX_RE.match(s)

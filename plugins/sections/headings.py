@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from plugins.sections.blocks import Profile, Unit, is_code_like, strip_anchor
+from plugins.sections.blocks import COLUMN_GAP_RE, Profile, Unit, is_code_like, strip_anchor
 from plugins.sections.lines import BULLET_RE, ends_mid_clause
 
 __all__ = ["NUMBERED_RE", "number_depth", "is_caps", "decide_headings", "assign_levels", "nest_bare_headings"]
@@ -110,6 +110,8 @@ def _shape(u: Unit, loose: bool) -> bool:
             return False
     if BULLET_RE.match(s) or ends_mid_clause(s):
         return False
+    if COLUMN_GAP_RE.search(s) and not is_caps(s):
+        return False  # columns set apart by runs of spaces: a table row or a signature line
     first = s[0]
     if first.islower() and not _LOWER_START_OK.match(s):
         return False
