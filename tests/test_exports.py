@@ -45,3 +45,15 @@ def test_a_run_imports_only_what_it_uses(tmp_path) -> None:
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() == "[]"
     assert (tmp_path / "out" / "a.json").exists()
+
+
+def test_registering_the_plugins_imports_no_parser_or_tagger() -> None:
+    code = (
+        "import sys\n"
+        "from pipeline.plugins import make_plugin_manager\n"
+        "make_plugin_manager()\n"
+        "heavy = ['markdown_it', 'selectolax', 'tomllib', 'plugins.sections.tagger', 'pipeline.executors']\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -9,7 +9,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.model import Block, Diagnostic, Document
 from pipeline.registry import Stage
-from plugins.sections.tagger import tag_text
 from plugins.sections.tree import DEFAULT_CONCLUSION_HEADINGS, build_sections
 
 __all__ = ["SectionTagger"]
@@ -69,6 +68,8 @@ class SectionTagger(Stage):
                 if title is not None:
                     metadata["title"] = " ".join(title.text.split())
         else:
+            from plugins.sections.tagger import tag_text  # on first use: registration stays cheap
+
             tagged = tag_text(doc.text)
             blocks = []
             for tb in tagged.blocks:
