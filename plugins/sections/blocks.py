@@ -64,7 +64,8 @@ _CODE_STRONG_RE = re.compile(
     r"|[a-z][\w+.-]*:\S+$|_\W|\w+(?:,\s*\w+)*\s*:?=\s*\S|\w[\w.]*\.\w+\s*=)"
 )  # used with .match (anchored); ");" and " // " are checked as substrings
 _INNER_CHARS = "(=<>:|&+_-"
-_ATX_RE = re.compile(r"^(#{1,6})\s+\S")
+_ATX_RE = re.compile(r"^(#{1,6})[ \t]+\S")
+_ATX_CLOSE_RE = re.compile(r"[ \t]+#+$")  # optional closing marks of a Markdown heading
 _NUM_HEAD_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+\S")
 _HEX_RE = re.compile(r"(?:^|\s)(?:[0-9a-f]{2}\s+){3,}[0-9a-f]{2}\b|^(?:[0-9a-fA-F]{2}\s){1,2}[0-9a-fA-F]{2}$")
 _CODE_END_RE = re.compile(r"(?:[{(\[]|\)\s*\{|=>|->|\*/)$")
@@ -535,7 +536,12 @@ class _Segmenter:
                     return i + 2
         m = _ATX_RE.match(s)
         if m and ln.indent < 4:
-            u = self.unit(i, i, "heading", s)
+            # the span and text leave out the marks ("## Trade ##" -> "Trade")
+            inner = _ATX_CLOSE_RE.sub("", s[m.end(1) :]).strip() or s[m.end(1) :].strip()
+            u = self.unit(i, i, "heading", inner)
+            u.start = ln.cstart + s.index(inner, m.end(1))
+            u.end = u.start + len(inner)
+            u.tail = inner
             u.notes["atx"] = len(m.group(1))
             return i + 1
         if is_fence(s):

@@ -17,7 +17,8 @@ candidates in a row with no text between them. In a text with blank lines betwee
 one-line units glued together are list items when short, one paragraph when they are long
 prose or hard-wrapped lines (continuations in lower case), and code when they read as code.
 
-Levels come from, in this order: Markdown ``#`` marks when present; the numbering depth
+Levels come from, in this order: Markdown ``#`` marks when present (the number of marks, as
+the Markdown reader gives it: ``## Trade`` -> 2, other headings of such a text 2); the numbering depth
 (``2.1`` -> 2); the underline character (in order of first use); the number of blank lines
 before (more blanks, higher rank); ALL CAPS vs mixed case (caps rank higher). Levels returned
 are 2 for top headings, 3, 4 ... below, at most 6 (the title is level 1). With no cue at all, every heading
@@ -405,7 +406,13 @@ def _heading_runs(units: list[Unit], body_from: int) -> None:
         weak = [
             u
             for u in heads
-            if not (u.underline or u.notes.get("strong") or u.notes.get("numbered") or u.notes.get("caps"))
+            if not (
+                u.underline
+                or "atx" in u.notes
+                or u.notes.get("strong")
+                or u.notes.get("numbered")
+                or u.notes.get("caps")
+            )
         ]
         if len(heads) >= 3 and len(weak) == len(heads):
             for u in run:
@@ -547,12 +554,13 @@ def assign_levels(heads: list[Unit]) -> None:
             under_order[h.underline] = len(under_order)
     blanks = sorted({h.blank_before for h in heads if h.blank_before >= 1}, reverse=True)
     caps_vals = {is_caps(_numbered_body(h.text)) for h in heads}
-    atx = any("atx" in h.notes for h in heads)
+    if any("atx" in h.notes for h in heads):
+        # Markdown marks: the level is the number of "#" (as the Markdown reader gives it)
+        for h in heads:
+            marks = h.notes.get("atx")
+            h.level = marks if isinstance(marks, int) else 2
+        return
     for h, d in zip(heads, depths, strict=True):
-        if atx:
-            level = h.notes.get("atx")
-            keys.append((level if isinstance(level, int) else 1,))
-            continue
         if use_num:
             if d:
                 keys.append((d,))

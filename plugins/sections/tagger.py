@@ -74,7 +74,10 @@ def _single(u: Unit) -> bool:
     return u.first == u.last
 
 
-def _title_like(u: Unit, text: str) -> bool:
+def _title_like(u: Unit, text: str, units: list[Unit]) -> bool:
+    if "atx" in u.notes:
+        # Markdown marks: the title is the first heading when it is the only "#" one
+        return u.notes["atx"] == 1 and sum(1 for v in units if v.notes.get("atx") == 1) == 1
     if u.kind not in ("paragraph", "heading", "list_item"):
         return False
     span = text[u.start : u.end]
@@ -127,16 +130,17 @@ def _header(units: list[Unit], lines: list[Line], text: str, profile: Profile, r
     u0 = units[0]
     if _single(u0) and is_dateline(u0.text):
         date_at = 0
-        if n > 1 and _title_like(units[1], text):
+        if n > 1 and _title_like(units[1], text, units):
             title_at = 1
-    elif _title_like(u0, text):
+    elif _title_like(u0, text, units):
         title_at = 0
     if title_at is not None:
         t = units[title_at]
         # a multi-line title: consecutive short ALL CAPS (or short) lines glued together
         last = title_at
         while (
-            last + 1 < n
+            "atx" not in t.notes
+            and last + 1 < n
             and units[last + 1].blank_before == 0
             and _single(units[last + 1])
             and _upper(units[last + 1].text)
@@ -152,7 +156,10 @@ def _header(units: list[Unit], lines: list[Line], text: str, profile: Profile, r
             n = len(units)
         t.kind = "title"
         t.level = 1
-        res.title = " ".join(ln.text for ln in lines[t.first : t.last + 1] if not ln.blank)
+        if "atx" in t.notes:
+            res.title = t.text
+        else:
+            res.title = " ".join(ln.text for ln in lines[t.first : t.last + 1] if not ln.blank)
     found = [x for x in (date_at, title_at) if x is not None]
     body = max(found) + 1 if found else 0
     if date_at is None and title_at is not None:
