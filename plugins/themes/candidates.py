@@ -11,18 +11,21 @@ dropped. Every occurrence of that stem sequence in the prose becomes a mention s
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from plugins.themes.porter2 import stem as porter2_stem
-from plugins.themes.text import Token
+from plugins.themes.text import Token, word_key, word_runs
 
 NOUN = frozenset({"NN", "NNS", "NNP", "NNPS"})
 COMMON_NOUN = frozenset({"NN", "NNS"})
 PROPER_NOUN = frozenset({"NNP", "NNPS"})
 MODIFIER = frozenset({"JJ", "VBN", "VBG", "CD", "NNP", "NN", "NNS", "NNPS"})
 FIRST_KIND = {"JJ": 1, "VBN": 2, "VBG": 2, "CD": 3}
-_PART_RE = re.compile(r"[^\W_]+", re.UNICODE)
+# Single words outside the noun-phrase pattern that may still be keyphrases (crowd-sourced news
+# gold, e.g. 500N-KPCrowd, is full of them: "nominated", "upcoming" ...), by kind: 1 adjective,
+# 2 verb. Candidates from noun phrases are kind 0. Adverbs were tried as kind 3: they cost
+# cross-validated F1 on all three training sets.
+WORD_KIND = {"JJ": 1, "JJR": 1, "JJS": 1, "VB": 2, "VBD": 2, "VBG": 2, "VBN": 2, "VBP": 2, "VBZ": 2}
 # Words never inside a candidate even when the tagger calls them nouns or adjectives.
 STOP = frozenset(
     """a about above after again against all also although am an and any are as at be because been
@@ -85,15 +88,17 @@ class Candidate:
     """
 
     __slots__ = ("key", "first_surface", "n_words", "first_kind", "first_span", "surfaces", "chunk_hits",
-                 "maximal_hits", "final_hits", "cap_hits", "prose_hits", "proper", "mentions", "mention_parts")
+                 "maximal_hits", "final_hits", "cap_hits", "prose_hits", "proper", "mentions", "mention_parts",
+                 "word_kind")
 
     def __init__(self, key: tuple[str, ...], first_surface: str, n_words: int, first_kind: int,
-                 first_span: tuple[int, int]) -> None:
+                 first_span: tuple[int, int], word_kind: int = 0) -> None:
         self.key = key
         self.first_surface = first_surface
         self.n_words = n_words
         self.first_kind = first_kind  # 0 noun, 1 adjective, 2 participle, 3 number
         self.first_span = first_span  # token range [a, b) of the first chunk occurrence
+        self.word_kind = word_kind  # 0 noun phrase; a single 1 adjective, 2 verb
         self.surfaces: dict[str, float] = {}  # cased form -> weight
         self.chunk_hits = 0  # occurrences as (part of) a noun-phrase chunk
         self.maximal_hits = 0  # occurrences as a whole chunk
@@ -122,15 +127,17 @@ _TOKEN_CACHE: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...],
 
 def _token_runs(text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...], tuple[int, ...]]:
     """(stems, runs, starts, ends) of the letter/digit runs of a token text, offsets relative to
-    the token (memoised by text)."""
+    the token (:func:`plugins.themes.text.word_runs`: combining marks and invisible joiners stay
+    inside a run; each run is stemmed in its :func:`~plugins.themes.text.word_key` form).
+    Memoised by text."""
     out = _TOKEN_CACHE.get(text)
     if out is None:
         if len(_TOKEN_CACHE) > 200_000:
             _TOKEN_CACHE.clear()
-        ms = list(_PART_RE.finditer(text))
-        runs = tuple(m.group(0) for m in ms)
+        spans = word_runs(text)
+        runs = tuple(text[a:b] for a, b in spans)
         out = _TOKEN_CACHE[text] = (
-            tuple(stem(w) for w in runs), runs, tuple(m.start() for m in ms), tuple(m.end() for m in ms)
+            tuple(stem(word_key(w)) for w in runs), runs, tuple(a for a, _ in spans), tuple(b for _, b in spans)
         )
     return out
 
@@ -235,12 +242,14 @@ def _chunks(tags: list[str], sent: list[int], ok: list[bool]) -> list[tuple[int,
 
 
 def collect(
-    tokens: list[Token], prose_token: list[bool], max_words: int
+    tokens: list[Token], prose_token: list[bool], max_words: int, single_words: bool = True
 ) -> tuple[Parts, dict[tuple[str, ...], Candidate]]:
     """Build the parts and the candidates of a tagged token list.
 
     :param prose_token: per token, whether it lies in body prose (not a title or heading).
     :param max_words: the longest candidate, in words.
+    :param single_words: also make candidates of single adjectives and verbs
+        (:data:`WORD_KIND`) that no noun phrase already covers.
     """
     parts = split_parts(tokens)
     first = parts.first
@@ -300,9 +309,44 @@ def collect(
                         c.cap_hits += 1
                 if not proper:
                     c.proper = False
+    if single_words:
+        _single_words(tokens, tags, prose_token, parts, cands)
     if cands:
         _find_mentions(parts, cands)
     return parts, cands
+
+
+def _single_words(
+    tokens: list[Token], tags: list[str], prose_token: list[bool], parts: Parts,
+    cands: dict[tuple[str, ...], Candidate],
+) -> None:
+    """Candidates of single adjectives and verbs (not stop words or dating modifiers, with a
+    letter), unless a noun-phrase candidate has the same stems."""
+    first, p_stem = parts.first, parts.stem
+    kind_of = WORD_KIND.get
+    for t, tag in enumerate(tags):
+        kind = kind_of(tag)
+        if kind is None:
+            continue
+        text = tokens[t].text
+        if not _is_word(text, tag) or not any(ch.isalpha() for ch in text):
+            continue
+        key = tuple(p_stem[first[t] : first[t + 1]])
+        if not key:
+            continue
+        c = cands.get(key)
+        if c is None:
+            surface = _cased(tokens, t, prose_token[t])
+            c = cands[key] = Candidate(key, surface, 1, FIRST_KIND.get(tag, 0), (t, t + 1), kind)
+        elif not c.word_kind:
+            continue
+        else:
+            surface = _cased(tokens, t, prose_token[t])
+        weight = 1.0 if prose_token[t] and not _sentence_initial(tokens, t) else 0.01
+        c.surfaces[surface] = c.surfaces.get(surface, 0.0) + weight
+        if prose_token[t]:
+            c.prose_hits += 1
+        c.proper = False
 
 
 def _find_mentions(parts: Parts, cands: dict[tuple[str, ...], Candidate]) -> None:
@@ -315,12 +359,10 @@ def _find_mentions(parts: Parts, cands: dict[tuple[str, ...], Candidate]) -> Non
     stems, sents, starts, ends = parts.stem, parts.sent, parts.start, parts.end
     n_parts = len(stems)
     get = cands.get
-    for pi, st in enumerate(stems):
-        lengths = by_first.get(st)
-        if lengths is None:
-            continue
+    for pi in [pi for pi, st in enumerate(stems) if st in by_first]:
+        st = stems[pi]
         sent = sents[pi]
-        for n in lengths:
+        for n in by_first[st]:
             last = pi + n - 1
             if last >= n_parts or sents[last] != sent:
                 continue

@@ -77,7 +77,7 @@ def extract(doc: Document, s: ThemeSettings, stage_name: str) -> Document:
     cands = an.candidates
     order = np.argsort(-adjusted, kind="stable").tolist()
     if structured:
-        order = [i for i in order if not is_fragment(cands[i])]
+        order = [i for i in order if not (is_fragment(cands[i]) or cands[i].word_kind)]
     kept = [i for i in order[: s.max_keyphrases] if scores[i] >= s.min_score]
     phrases = []
     sentence_kind, token_block, p_sent, p_token, p_start = (

@@ -31,7 +31,7 @@ FEATURES: tuple[str, ...] = (
     "chunk_ratio", "log_n_super", "word_tf_mean", "word_tf_min", "head_tf", "rarity_mean",
     "rarity_min", "rarity_max", "proper", "has_digit", "sentence_cover", "log_body_tokens",
     "has_title", "tf_rank", "first_rank", "first_kind", "min_word_len", "super_tf",
-    "sub_tf", "log_candidates", "pr_rank",
+    "sub_tf", "log_candidates", "pr_rank", "word_kind",
     # document style: lets one model serve headline news, broadcast stories and abstracts
     "title_words", "words_per_sentence", "capitalised_share", "line_breaks_per_word",
 )
@@ -97,26 +97,32 @@ def _position_rank(parts: Parts, tags: list[str], window: int = 10) -> dict[str,
     ids = np.array([vocab.setdefault(stems[i], len(vocab)) for i in keep], dtype=np.int64)
     pos = np.array(keep, dtype=np.int64)
     n = len(vocab)
-    edges = []
-    for off in range(1, window):
-        if off >= len(keep):
-            break
-        a, b = ids[:-off], ids[off:]
-        ok = (pos[off:] - pos[:-off] < window) & (a != b)
-        if not ok.any():
-            break
-        edges.append(a[ok] * n + b[ok])
-        edges.append(b[ok] * n + a[ok])
-    w = (np.bincount(np.concatenate(edges), minlength=n * n) if edges else np.zeros(n * n)).reshape(n, n)
+    # Pairs (k, k + off) of kept words for off = 1 .. window - 1, all at once: a pair is an
+    # edge when the words are less than ``window`` parts apart and differ. Offsets stop at the
+    # first one without any edge (farther ones are farther apart).
+    m = len(keep)
+    first = np.arange(m)[:, None]
+    second = first + np.arange(1, window)[None, :]
+    inside = second < m
+    second = np.where(inside, second, first)
+    ok = inside & (pos[second] - pos[first] < window) & (ids[second] != ids[first])
+    empty = ~ok.any(axis=0)
+    if empty.any():
+        ok[:, int(np.argmax(empty)) :] = False
+    a = np.broadcast_to(ids[:, None], ok.shape)[ok]
+    b = ids[second][ok]
+    w = np.bincount(np.concatenate((a * n + b, b * n + a)), minlength=n * n).reshape(n, n)
     bias = np.bincount(ids, weights=1.0 / (np.arange(len(ids)) + 1.0), minlength=n)
     bias /= bias.sum()
     out_deg = w.sum(axis=1).astype(np.float64)
     out_deg[out_deg == 0] = 1.0
-    m = (w / out_deg[:, None]).T
-    s = np.full(n, 1.0 / n)
+    walk = (0.85 / out_deg)[None, :] * w.T  # damped transition matrix, column-stochastic
     teleport = 0.15 * bias
+    s = np.full(n, 1.0 / n)
+    step = np.empty(n)
     for _ in range(30):
-        s = teleport + 0.85 * (m @ s)
+        np.dot(walk, s, out=step)
+        np.add(step, teleport, out=s)
     return dict(zip(vocab, s.tolist(), strict=True))
 
 
@@ -138,15 +144,16 @@ def _tokens_of(doc: Document) -> tuple[list[Token], list[int], list[str]]:
     return tokens, token_block, sent_kind
 
 
-def analyse(doc: Document, max_words: int = 5) -> Analysis:
-    """Tokenise and tag the prose of ``doc``, collect candidates and compute their features."""
+def analyse(doc: Document, max_words: int = 5, single_words: bool = True) -> Analysis:
+    """Tokenise and tag the prose of ``doc``, collect candidates and compute their features
+    (``single_words``: see :func:`plugins.themes.candidates.collect`)."""
     an = Analysis()
     tokens, token_block, sent_kind = _tokens_of(doc)
     an.tokens, an.token_block, an.sentence_kind = tokens, token_block, sent_kind
     if not tokens:
         return an
     prose = [sent_kind[t.sent] == "body" for t in tokens]
-    parts, cands = collect(tokens, prose, max_words)
+    parts, cands = collect(tokens, prose, max_words, single_words)
     an.parts = parts
     an.n_words = len(set(parts.token))
     if not cands:
@@ -258,10 +265,10 @@ def _features(
     # Per candidate counts, one conversion for all.
     per = np.array(
         [(c.n_words, len(c.first_surface), c.maximal_hits, c.chunk_hits, c.proper, c.first_kind, n_super[k],
-          super_tf[k], sub_tf[k]) for k, c in zip(keys, clist, strict=True)],
+          super_tf[k], sub_tf[k], c.word_kind) for k, c in zip(keys, clist, strict=True)],
         dtype=np.float64,
     ).T
-    n_words, n_chars, maximal_hits, chunk_hits, proper, first_kind, n_sup, sup_tf, sb_tf = per
+    n_words, n_chars, maximal_hits, chunk_hits, proper, first_kind, n_sup, sup_tf, sb_tf, word_kind = per
     x = np.empty((n, len(FEATURES)), dtype=np.float64)
     col = _COLUMN
     x[:, col["n_words"]] = n_words
@@ -291,6 +298,7 @@ def _features(
     x[:, col["log_body_tokens"]] = math.log1p(n_body)
     x[:, col["has_title"]] = 1.0 if (kind == 1).any() else 0.0
     x[:, col["first_kind"]] = first_kind
+    x[:, col["word_kind"]] = word_kind
     x[:, col["min_word_len"]] = np.minimum.reduceat(w_len, wgroup)
     x[:, col["super_tf"]] = np.log1p(sup_tf)
     x[:, col["sub_tf"]] = np.log1p(sb_tf)
