@@ -179,10 +179,15 @@ def _front_matter(doc: Document, title: Block | None, dateline: Block | None) ->
 
 # libyaml's emitter (PyYAML's C extension) writes the same text as PyYAML's Python emitter for
 # strings of printable BMP characters other than U+2028, U+2029 and U+FEFF (a differential test
-# in tests/test_export_markdown.py checks it), about five times faster. Strings with any other
-# character (astral, controls, line breaks, surrogates), or no libyaml, take the Python emitter.
+# in tests/test_export_markdown.py checks it), about five times faster. It is used when every
+# string is printable (``str.isprintable``: no controls, line or paragraph separators, format
+# characters, surrogates or unassigned code points) and in the BMP; anything else, or no
+# libyaml, takes the Python emitter.
 _C_DUMPER = getattr(yaml, "CSafeDumper", None)
-_NOT_FOR_C = re.compile("[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]")
+
+
+def _for_c_emitter(text: str) -> bool:
+    return text.isprintable() and (text.isascii() or max(text) <= "\uffff")
 
 
 def dump_front_matter(fm: dict[str, object]) -> str:
@@ -191,7 +196,7 @@ def dump_front_matter(fm: dict[str, object]) -> str:
     strings = [v for v in fm.values() if isinstance(v, str)]
     strings += [x for v in fm.values() if isinstance(v, list) for x in v]
     dumper: type = yaml.SafeDumper
-    if _C_DUMPER is not None and all(isinstance(x, str) and not _NOT_FOR_C.search(x) for x in strings):
+    if _C_DUMPER is not None and all(isinstance(x, str) and _for_c_emitter(x) for x in strings):
         dumper = _C_DUMPER
     text: str = yaml.dump(fm, Dumper=dumper, sort_keys=False, allow_unicode=True, default_flow_style=False,
                           width=2**31 - 1)

@@ -77,12 +77,11 @@ _BLOCKISH = (
     }
 )
 _BLOCK_SELECTOR = ",".join(sorted(_BLOCKISH - {"body", "html"}))
-_BOILERPLATE_NAME = re.compile(
+_BOILERPLATE_NAME = (
     r"(?:^|[\s_-])(?:breadcrumbs?|sidebar|side-bar|navbar|nav|menu|share|sharing|social|cookies?|"
     r"skip-link|pagination|related|related-posts|comments?|newsletter|promo|subscribe|ads?|advert|"
-    r"advertisement|recommended)(?:$|[\s_-])",
-    re.I,
-)
+    r"advertisement|recommended)(?:$|[\s_-])"
+)  # compiled on first use (re caches it): about 5 ms, which registration need not pay
 # Inside the main content (main_content mode): widgets by tag. An <aside> stays (as a quote)
 # only when it reads as a pull quote: no heading, list, nav or link-only text.
 _WIDGET_TAGS = {"nav", "footer"}
@@ -430,7 +429,7 @@ def _is_boilerplate(node: LexborNode, ctx: _Ctx) -> bool:
     if node.tag not in _CONTAINERS_CHECKED:
         return False
     names = " ".join(v for k, v in attrs.items() if k in ("class", "id") and v)
-    return bool(names and _BOILERPLATE_NAME.search(names))
+    return bool(names and re.search(_BOILERPLATE_NAME, names, re.I))
 
 
 def _pull_quote(node: LexborNode) -> bool:
