@@ -107,9 +107,12 @@ def _selected_entry_points() -> list[md.EntryPoint]:
 def _hookimpl_names(pm: pluggy.PluginManager, obj: object) -> list[tuple[str, str]]:
     """``(attribute, hook name)`` for every hook implementation ``obj`` defines, sorted."""
     out = []
+    marker = pm.project_name + "_impl"
     for attr in sorted(dir(obj)):
         if attr.startswith("__"):
             continue
+        if isinstance(obj, ModuleType) and not hasattr(vars(obj).get(attr), marker):
+            continue  # a module attribute without the marker is no hook implementation (cheap test)
         try:
             opts = pm.parse_hookimpl_opts(obj, attr)
         except Exception:  # noqa: BLE001 - an odd attribute is not a hook implementation
