@@ -415,16 +415,18 @@ class _Segmenter:
         at that indent goes on when the line before it was full. Lines longer than the first
         (a definition under its term) or short lines under a short one (sub-items) do not.
         """
-        if is_code_like(b.text) or self.p.paginated or b.length > first.length + 8:
+        if self.p.paginated or b.length > first.length + 8:
             return False
         if body is not None:
-            return body.indent >= first.indent + 2 and b.indent == body.indent and a.length >= 0.75 * first.length
+            if body.indent < first.indent + 2 or b.indent != body.indent or a.length < 0.75 * first.length:
+                return False
+            return not is_code_like(b.text)
         if a is not first or not 2 <= b.indent - a.indent <= 8 or a.length < 60:
             return False
         t = a.text
-        if t[-1] in ".!?:;" or is_code_like(t):
+        if t[-1] in ".!?:;" or not b.text[0].islower():
             return False
-        return b.text[0].islower()
+        return not (is_code_like(t) or is_code_like(b.text))
 
     def _runs_into(self, a: Line, b: Line) -> bool:
         """``a`` stops mid-sentence and ``b`` goes on with it: ``b`` starts in lower case, or its
