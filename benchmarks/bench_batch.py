@@ -7,8 +7,8 @@ Measures, on texts from the evaluation sets (read at run time from ``../shared/e
 2. peak memory (largest RSS of any copydesk process) for 100 vs N (default 10,000) documents;
 3. a warm-cache re-run over the N unchanged documents vs the cold run;
 4. the default pipeline vs ``benchmarks/floor.py`` on the same 300 articles;
-5. cold start: ``copydesk --help`` and ``copydesk run`` on the seed vs
-   ``python -c "import pydantic, yaml, pluggy"``.
+5. cold start: ``copydesk --help`` and ``copydesk run`` on the seed (also without the theme
+   stage) vs ``python -c "import pydantic, yaml, pluggy"``.
 
 When the default pipeline does not resolve or fails on a probe document, the benchmark runs a
 pipeline of the stages that work and says so (``--stages`` chooses one explicitly). Every
@@ -217,24 +217,33 @@ def bench_floor(tmp: Path, config: str | None, texts: list[tuple[str, str, str]]
 
 
 def bench_cold_start(tmp: Path, config: str | None) -> dict[str, Any]:
-    """Median wall time of 9 new processes per command, after one untimed warm-up run each
-    (which writes the ``.pyc`` files; see the module docstring)."""
+    """Median wall time of 9 new processes per command (in rounds over the commands), after one
+    untimed warm-up run each (which writes the ``.pyc`` files; see the module docstring). Besides
+    the targets (``--help``, ``run`` on the seed), the seed run without the theme stage."""
     work = tmp / "seedrun"
     shutil.copytree(ROOT / "seeds", work / "seeds")
+    # the seed through the same pipeline minus the theme stage: the core's and the readers' share
+    no_themes = tmp / "seed-no-themes.yaml"
+    no_themes.write_text("stages:\n  - name: sections\nexporters:\n  - name: json\n  - name: markdown\n",
+                         encoding="utf-8")
     commands = {
         "base": [sys.executable, "-c", "import pydantic, yaml, pluggy"],
         "help": [COPYDESK, "--help"],
         "seed": [COPYDESK, "run", *([config] if config else []), "--force"],
+        "seed_no_themes": [COPYDESK, "run", str(no_themes), "seeds", "-o", "outputs-no-themes", "--force"],
     }
     for cmd in commands.values():
         measure(cmd, work)  # warm-up: compile to .pyc once, as an install does
-
-    def median(cmd: list[str], k: int = 9) -> float:
-        return statistics.median(measure(cmd, work)["wall"] for _ in range(k))
-
-    base, helps, seed = (median(cmd) for cmd in commands.values())
+    # Rounds over the three commands (not nine runs of one, then the next), so that a burst of
+    # load on a shared machine hits them alike.
+    walls: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(9):
+        for name, cmd in commands.items():
+            walls[name].append(measure(cmd, work)["wall"])
+    base, helps, seed, bare = (statistics.median(walls[name]) for name in commands)
     return {"import_baseline_s": round(base, 3), "help_s": round(helps, 3), "run_seed_s": round(seed, 3),
             "help_ratio": round(helps / base, 2), "run_seed_ratio": round(seed / base, 2),
+            "run_seed_without_themes_s": round(bare, 3), "run_seed_without_themes_ratio": round(bare / base, 2),
             "bytecode": "cached (.pyc written by a warm-up run; PYTHONDONTWRITEBYTECODE unset)"}
 
 
