@@ -200,3 +200,25 @@ def test_a_table_row_above_a_rule_is_not_a_heading() -> None:
     )
     got = blocks(text)
     assert not [s for k, s in got if k == "heading" and "bridge" in s]
+
+
+ABSTRACT = (
+    "We report on a survey of the steel supports of forty river bridges built before the\n"
+    "\tsecond world war and find that most of the rust forms where water collects\n"
+    "\tunder the deck, not where the paint is thinnest"
+)
+
+
+def test_a_title_wrapped_with_a_hanging_indent_is_the_title() -> None:
+    title = "Where rust forms on the steel supports of old river bridges: a survey of\n\tforty bridges"
+    text = title + "\n" + ABSTRACT + "\n"
+    res = tag_text(text)
+    assert res.title == "Where rust forms on the steel supports of old river bridges: a survey of forty bridges"
+    assert blocks(text) == [("title", title), ("paragraph", ABSTRACT)]
+
+
+def test_a_full_title_line_is_not_run_into_a_hanging_abstract() -> None:
+    # the title line is as long as the abstract's lines, so the next word would not have fitted
+    title = "Where rust forms on the steel supports of river bridges built before the war"
+    text = title + "\n" + ABSTRACT + "\n"
+    assert blocks(text) == [("title", title), ("paragraph", ABSTRACT)]

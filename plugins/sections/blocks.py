@@ -369,6 +369,8 @@ class _Segmenter:
             return False  # ``b`` is an underlined heading unless ``a``'s sentence runs on into it
         if self._hanging(a, b, first, body):
             return True
+        if body is None and self._opens_hanging(b):
+            return False  # ``b`` opens a paragraph set with a hanging indent
         width = self.p.width
         if width is None:
             return False
@@ -427,6 +429,20 @@ class _Segmenter:
         if t[-1] in ".!?:;" or not b.text[0].islower():
             return False
         return not (is_code_like(t) or is_code_like(b.text))
+
+    def _opens_hanging(self, b: Line) -> bool:
+        """``b`` is the first line of a paragraph set with a hanging indent: the next line goes
+        on with it, indented by 2 to 8 columns (see :meth:`_hanging`), and so does the line
+        after that, or the paragraph ends there."""
+        k = b.index + 1
+        if k >= self.n or self.lines[k].blank or _marker(self.lines[k].text):
+            return False
+        c = self.lines[k]
+        if not self._hanging(b, c, b, None):
+            return False
+        if k + 1 >= self.n or self.lines[k + 1].blank:
+            return True
+        return self._hanging(c, self.lines[k + 1], b, c) or self.lines[k + 1].indent <= b.indent
 
     def _runs_into(self, a: Line, b: Line) -> bool:
         """``a`` stops mid-sentence and ``b`` goes on with it: ``b`` starts in lower case, or its
@@ -727,7 +743,9 @@ class _Segmenter:
         kind = "quote" if i == j and _is_quotation(first.text) else "paragraph"
         if j > i and not self.p.paginated and _mostly_code(lines, i, j):
             kind = "code"  # most lines read as code: a code block the wrap test joined
-        self.unit(i, j, kind, first.text)
+        u = self.unit(i, j, kind, first.text)
+        if body is not None and body.indent >= first.indent + 2:
+            u.notes["hanging"] = all(lines[x].indent == body.indent for x in range(i + 1, j + 1))
         return j + 1
 
     def skip_page_break(self, k: int) -> int | None:

@@ -83,8 +83,8 @@ def _title_like(u: Unit, text: str, units: list[Unit]) -> bool:
     span = text[u.start : u.end]
     if len(span) > 200 or (span.rstrip(_CLOSERS).endswith(_SENTENCE_ENDS) and len(span.split()) > 12):
         return False  # a long sentence: the first paragraph
-    if not _single(u) and not is_caps(span):
-        return False
+    if not _single(u) and not is_caps(span) and not (u.notes.get("hanging") and u.last - u.first <= 2):
+        return False  # one line, capitals, or a title wrapped with a hanging indent (abstracts)
     return not ends_mid_clause(u.tail)
 
 
