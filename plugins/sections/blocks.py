@@ -15,6 +15,14 @@ Method (one pass over the lines, linear time):
   a wrapped line: in a hard-wrapped text the previous line is wrapped when the next line's first
   word would not have fitted on it (``len(prev) + 1 + len(word) > width``); in a text whose
   paragraphs are one line each, every line is its own unit.
+* Paragraph indentation (typewriter and newswire text): a paragraph may open with a line indented
+  by 2 to 8 columns and go on at the margin (joined when the opener is wrapped or stops
+  mid-sentence, or when the whole text opens its paragraphs so, :attr:`Profile.indented_openers`;
+  a line indented like the opener then starts the next paragraph), or be set with a hanging
+  indent (a long first line, then lines indented alike: bibliographic abstracts). Either way a
+  hard-wrapped paragraph stays one unit, so its first line is never taken for a heading.
+* ``#`` marks at line start (Markdown in plain text) make a heading unit; its span leaves the
+  marks out.
 * Fenced code runs to the closing fence; indented code and code-like runs continue across blank
   lines while their brackets are unbalanced or the next lines stay indented.
 * In paginated text (RFCs), page headers and footers are ``other`` units and every

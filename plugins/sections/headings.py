@@ -9,7 +9,9 @@ Method. Each prose unit of one line is scored with layout cues and shape cues:
 * medium cues: a short line glued to the paragraph that follows it (no blank line between), or a
   short isolated line followed by body text;
 * shape: short (at most ~16 words), no final ``.``, ``,`` or ``;`` (a final ``?`` or ``:`` needs
-  more support), starts with a capital or a number, does not read as code.
+  more support), starts with a capital or a number, does not read as code, does not end inside a
+  clause (``the``, ``of``, ``and`` ...: a wrapped line), has no columns set apart by runs of
+  spaces (a table row).
 
 Runs of short lines without blank lines between them, and short lines that follow a paragraph
 ending with ``:``, are list items rather than headings; so are three or more weak heading
