@@ -685,8 +685,10 @@ def _nest_numbered_runs(heads: list[Unit]) -> None:
             i += 1
             continue
         j = i + 1
-        while j + 1 < n and _step_number(heads[j + 1]) == _step_number(heads[j]) + 1 and heads[j + 1].level == p.level:
+        step = 1  # the number of heads[j]
+        while j + 1 < n and _step_number(heads[j + 1]) == step + 1 and heads[j + 1].level == p.level:
             j += 1
+            step += 1
         closed = j + 1 < n and _step_number(heads[j + 1]) is None and not _BACK_MATTER_RE.match(heads[j + 1].text)
         run = heads[i + 1 : j + 1]
         if (
