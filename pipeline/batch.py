@@ -321,7 +321,11 @@ def run_batch(
         workers=getattr(exe, "workers", 1),
         check=options.check,
     )
-    stream = options.stdout or sys.stdout.buffer
+    stream = options.stdout
+    if to_stdout and stream is None:
+        if sys.stdout is None:  # started with standard output closed
+            raise OutputError("-o -: standard output is closed")
+        stream = sys.stdout.buffer
     if not to_stdout and not options.check:
         ensure_dir(options.output_dir)
     state: _CacheState | None = None
@@ -359,7 +363,7 @@ def run_batch(
                         if state is not None and key is not None:
                             state.cache.store_written(key, item.doc_id, result.written)
                     elif to_stdout:
-                        assert result.document_json is not None
+                        assert result.document_json is not None and stream is not None
                         stream.write(result.document_json + b"\n")
                         stream.flush()
                     elif options.check:

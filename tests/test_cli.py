@@ -142,3 +142,19 @@ def test_a_second_config_is_a_usage_error_naming_it(tmp_path: Path) -> None:
     assert res.returncode == 2
     assert "two configs given: pipeline.yaml and other.yml" in res.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_closed_standard_output_matters_only_to_dash_o_dash(tmp_path: Path) -> None:
+    setup(tmp_path)
+
+    def run_closed(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "pipeline.cli", "run", "pipeline.yaml", "in", *args],
+                              cwd=tmp_path, stdout=None, stderr=subprocess.PIPE, text=True, timeout=120,
+                              preexec_fn=lambda: os.close(1))
+
+    res = run_closed("-o", "out")
+    assert res.returncode == 0, res.stderr
+    assert (tmp_path / "out" / "a.json").exists()
+    res = run_closed("-o", "-")
+    assert res.returncode == 2
+    assert res.stderr.strip().endswith("-o -: standard output is closed")

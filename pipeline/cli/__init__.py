@@ -67,10 +67,11 @@ def _exit_now(code: object) -> None:
 
     atexit._run_exitfuncs()
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        return  # let the normal exit report it, as it always did
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+    except Exception:  # noqa: BLE001 - a closed or broken stream: let the normal exit report it
+        return
     os._exit(code or 0)
 
 
