@@ -258,6 +258,8 @@ def collect(
     sent = [t.sent for t in tokens]
     ok = [tag in MODIFIER and _is_word(t.text, tag) for t, tag in zip(tokens, tags, strict=True)]
 
+    # Sentence-initial and title-case (title, heading) forms say little about case.
+    initial = _sentence_initials(tokens)
     cands: dict[tuple[str, ...], Candidate] = {}
     for i, j in _chunks(tags, sent, ok):
         # per token of the chunk: stems, display form, digits only, capitalised
@@ -269,14 +271,13 @@ def collect(
             key = tuple(p_stem[first[t] : first[t + 1]])
             keys.append(key)
             digits.append("".join(key).isdigit())  # stems are never empty
-            cased.append(_cased(tokens, t, prose_token[t]))
+            cased.append(_cased(tokens[t], prose_token[t], initial[t]))
             caps.append(tokens[t].text[:1].isupper())
         for a in range(i, j):
             if tags[a] == "CD" and a + 1 < j and tags[a + 1] == "CD":
                 continue
             prose = prose_token[a]
-            # Sentence-initial and title-case (title, heading) forms say little about case.
-            weight = 1.0 if prose and not _sentence_initial(tokens, a) else 0.01
+            weight = 1.0 if prose and not initial[a] else 0.01
             key: tuple[str, ...] = ()
             digits_only = True
             proper = True
@@ -310,43 +311,50 @@ def collect(
                 if not proper:
                     c.proper = False
     if single_words:
-        _single_words(tokens, tags, prose_token, parts, cands)
+        _single_words(tokens, tags, prose_token, initial, parts, cands)
     if cands:
         _find_mentions(parts, cands)
     return parts, cands
 
 
 def _single_words(
-    tokens: list[Token], tags: list[str], prose_token: list[bool], parts: Parts,
+    tokens: list[Token], tags: list[str], prose_token: list[bool], initial: list[bool], parts: Parts,
     cands: dict[tuple[str, ...], Candidate],
 ) -> None:
     """Candidates of single adjectives and verbs (not stop words or dating modifiers, with a
     letter), unless a noun-phrase candidate has the same stems."""
     first, p_stem = parts.first, parts.stem
-    kind_of = WORD_KIND.get
-    for t, tag in enumerate(tags):
-        kind = kind_of(tag)
-        if kind is None:
-            continue
-        text = tokens[t].text
-        if not _is_word(text, tag) or not any(ch.isalpha() for ch in text):
+    for t in [t for t, tag in enumerate(tags) if tag in WORD_KIND]:
+        tok = tokens[t]
+        tag = tok.tag
+        if not _is_word(tok.text, tag) or not _has_letter(tok.text):
             continue
         key = tuple(p_stem[first[t] : first[t + 1]])
         if not key:
             continue
         c = cands.get(key)
-        if c is None:
-            surface = _cased(tokens, t, prose_token[t])
-            c = cands[key] = Candidate(key, surface, 1, FIRST_KIND.get(tag, 0), (t, t + 1), kind)
-        elif not c.word_kind:
+        if c is not None and not c.word_kind:
             continue
-        else:
-            surface = _cased(tokens, t, prose_token[t])
-        weight = 1.0 if prose_token[t] and not _sentence_initial(tokens, t) else 0.01
-        c.surfaces[surface] = c.surfaces.get(surface, 0.0) + weight
-        if prose_token[t]:
+        prose = prose_token[t]
+        surface = _cased(tok, prose, initial[t])
+        if c is None:
+            c = cands[key] = Candidate(key, surface, 1, FIRST_KIND.get(tag, 0), (t, t + 1), WORD_KIND[tag])
+            c.proper = False
+        c.surfaces[surface] = c.surfaces.get(surface, 0.0) + (1.0 if prose and not initial[t] else 0.01)
+        if prose:
             c.prose_hits += 1
-        c.proper = False
+
+
+_LETTER: dict[str, bool] = {}
+
+
+def _has_letter(text: str) -> bool:
+    out = _LETTER.get(text)
+    if out is None:
+        if len(_LETTER) > 200_000:
+            _LETTER.clear()
+        out = _LETTER[text] = any(ch.isalpha() for ch in text)
+    return out
 
 
 def _find_mentions(parts: Parts, cands: dict[tuple[str, ...], Candidate]) -> None:
@@ -396,18 +404,24 @@ def word_sets(c: Candidate, tokens: list[Token], parts: Parts) -> WordSets:
     return WordSets(frozenset(nouns), frozenset(common), tuple(words))
 
 
-def _sentence_initial(tokens: list[Token], i: int) -> bool:
-    return i == 0 or tokens[i - 1].sent != tokens[i].sent or tokens[i - 1].text in "\"'\u201c\u2018("
+_OPENERS = "\"'\u201c\u2018("
 
 
-def _cased(tokens: list[Token], i: int, prose: bool) -> str:
+def _sentence_initials(tokens: list[Token]) -> list[bool]:
+    """Per token: does it start its sentence (first token, or after an opening quote or
+    bracket)?"""
+    return [True] + [
+        prev.sent != tok.sent or prev.text in _OPENERS for prev, tok in zip(tokens, tokens[1:], strict=False)
+    ]
+
+
+def _cased(tok: Token, prose: bool, initial: bool) -> str:
     """Names, acronyms and words capitalised inside a prose sentence keep their case; other
     words are lower-cased."""
-    tok = tokens[i]
     t = tok.text
     if tok.tag in PROPER_NOUN or (len(t) > 1 and t.isupper()):
         return t
-    if prose and t[:1].isupper() and not _sentence_initial(tokens, i):
+    if prose and not initial and t[:1].isupper():
         return t
     return t.lower()
 
