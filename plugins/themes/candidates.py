@@ -268,9 +268,9 @@ def collect(
         digits = []
         caps = []
         for t in range(i, j):
-            key = tuple(p_stem[first[t] : first[t + 1]])
-            keys.append(key)
-            digits.append("".join(key).isdigit())  # stems are never empty
+            tok_key = tuple(p_stem[first[t] : first[t + 1]])
+            keys.append(tok_key)
+            digits.append("".join(tok_key).isdigit())  # stems are never empty
             cased.append(_cased(tokens[t], prose_token[t], initial[t]))
             caps.append(tokens[t].text[:1].isupper())
         for a in range(i, j):

@@ -112,7 +112,7 @@ def _position_rank(parts: Parts, tags: list[str], window: int = 10) -> dict[str,
     a = np.broadcast_to(ids[:, None], ok.shape)[ok]
     b = ids[second][ok]
     w = np.bincount(np.concatenate((a * n + b, b * n + a)), minlength=n * n).reshape(n, n)
-    bias = np.bincount(ids, weights=1.0 / (np.arange(len(ids)) + 1.0), minlength=n)
+    bias = np.bincount(ids, weights=1.0 / (np.arange(len(ids)) + 1.0), minlength=n).astype(np.float64)
     bias /= bias.sum()
     out_deg = w.sum(axis=1).astype(np.float64)
     out_deg[out_deg == 0] = 1.0

@@ -12,6 +12,10 @@ Only lower-case input is expected (callers lower-case).
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+_T = TypeVar("_T", str, tuple[str, str])
+
 _V = frozenset("aeiouy")
 _V_WXY = frozenset("aeiouywxY")
 _VALID_LI = frozenset("cdeghkmnrt")
@@ -50,9 +54,9 @@ _STEP4 = sorted(
 _STEP1B_KEEP_ING = frozenset(("even", "cann", "inn", "earr", "herr", "out"))
 
 
-def _by_last_letter(table: list) -> dict[str, list]:
+def _by_last_letter(table: list[_T]) -> dict[str, list[_T]]:
     """A suffix table split by the suffix's last letter (longest first within each)."""
-    out: dict[str, list] = {}
+    out: dict[str, list[_T]] = {}
     for entry in table:
         out.setdefault((entry[0] if isinstance(entry, tuple) else entry)[-1], []).append(entry)
     return out

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -51,16 +52,18 @@ class Model:
         for _ in range(self.depth):
             go_right = flat.take(row_start + self.feature.take(node)) > self.threshold.take(node)
             node = self.child.take(2 * node + go_right)
-        return self.init + self.rate * self.value.take(node).sum(axis=1)
+        margin: np.ndarray = self.init + self.rate * self.value.take(node).sum(axis=1)
+        return margin
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """Probability that each row is a keyphrase, in 0..1."""
         if x.shape[0] == 0:
             return np.zeros(0)
-        return 1.0 / (1.0 + np.exp(-self.decision(x)))
+        prob: np.ndarray = 1.0 / (1.0 + np.exp(-self.decision(x)))
+        return prob
 
 
-def model_from_params(params: dict) -> Model:
+def model_from_params(params: dict[str, Any]) -> Model:
     """Build a :class:`Model` from the JSON parameter structure (see ``training/``)."""
     names = params["features"]
     missing = [n for n in names if n not in FEATURES]
@@ -68,7 +71,12 @@ def model_from_params(params: dict) -> Model:
         raise ValueError(f"parameter file uses unknown features {missing}")
     col = [FEATURES.index(n) for n in names]
     trees = params["trees"]
-    feature, threshold, left, right, value, roots = [], [], [], [], [], []
+    feature: list[int] = []
+    threshold: list[float] = []
+    left: list[int] = []
+    right: list[int] = []
+    value: list[float] = []
+    roots: list[int] = []
     for t in trees:
         base = len(feature)
         roots.append(base)
