@@ -77,6 +77,8 @@ def extract(doc: Document, s: ThemeSettings, stage_name: str) -> Document:
     cands = an.candidates
     order = np.argsort(-adjusted, kind="stable").tolist()
     if structured:
+        # Themes name the subjects of sections: no sub-phrase fragments, and no single
+        # adjectives or verbs (they are keyphrases in crowd-sourced news gold, not subjects).
         order = [i for i in order if not (is_fragment(cands[i]) or cands[i].word_kind)]
     kept = [i for i in order[: s.max_keyphrases] if scores[i] >= s.min_score]
     phrases = []

@@ -3,10 +3,13 @@
 The features are the ones that supervised keyphrase extractors have found useful (Hulth 2003;
 Frank et al. 1999, KEA; Boudin 2018 for position and structure): where the phrase first appears,
 how often and how widely, whether the title, headings and lead carry it, its length, its words'
-frequency in the document and rarity in general English, capitalisation, and the
-position-biased PageRank score of its words (Florescu & Caragea 2017, PositionRank). They are
-numbers about the phrase in its document and never name a word, so a model over them ships no
-vocabulary.
+frequency in the document and rarity in general English, capitalisation, the position-biased
+PageRank score of its words (Florescu & Caragea 2017, PositionRank), and the kind of candidate
+(noun phrase, or a single adjective or verb). They are numbers about the phrase in its document
+and never name a word, so a model over them ships no vocabulary.
+
+The features are computed a column at a time with numpy over all mentions and candidate words
+of a document (no per-candidate Python row), which keeps the stage fast.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """The ``themes`` stage: keyphrases and themes of a document, and theme tags on its sections.
 
-Method: noun-phrase candidates from a rule-based part-of-speech tagger (Hulth 2003), generic
+Method: noun-phrase candidates from a rule-based part-of-speech tagger (Hulth 2003), with single
+adjectives and verbs as keyphrases too in documents of fewer than three sections, generic
 features of position, frequency, spread, structure (title, headings, lead; Boudin 2018),
 rarity and position-biased PageRank (Florescu & Caragea 2017), scored by a small boosted-tree
 model trained offline (``training/``), then grouped into themes by phrase containment.
