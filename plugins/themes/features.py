@@ -231,14 +231,19 @@ def _features(
     w_rar = [rarity(words[pi]) for pi in wp]
     w_len = np.array([len(s) for s in w_stems], dtype=np.int64)
     w_digit = np.array([_DIGIT_RE.search(words[pi]) is not None for pi in wp], dtype=np.int64)
-    # Sums in plain Python, left to right: numpy's reduceat may add in another order, and
-    # exact ties matter to the rank features.
-    bounds = list(zip(wgroup.tolist(), (wgroup + lengths).tolist(), strict=True))
-    pr_sum = np.array([sum(w_pr[a:b]) for a, b in bounds])
-    tf_list = w_tf.tolist()
-    tf_sum = np.array([sum(tf_list[a:b]) for a, b in bounds])
-    rar_sum = np.array([sum(w_rar[a:b]) for a, b in bounds])
     rar = np.array(w_rar)
+    pr_sum = np.add.reduceat(np.array(w_pr), wgroup)
+    tf_sum = np.add.reduceat(w_tf, wgroup)
+    rar_sum = np.add.reduceat(rar, wgroup)
+    # Sums of three words or more again in plain Python, left to right: numpy's reduceat may
+    # add them in another order, and exact ties matter to the rank features.
+    tf_list = w_tf.tolist()
+    for g in np.flatnonzero(lengths >= 3).tolist():
+        a = int(wgroup[g])
+        b = a + int(lengths[g])
+        pr_sum[g] = sum(w_pr[a:b])
+        tf_sum[g] = sum(tf_list[a:b])
+        rar_sum[g] = sum(w_rar[a:b])
 
     # Containment between candidates (contiguous sub-sequences).
     tf = dict(zip(keys, counts.tolist(), strict=True))
