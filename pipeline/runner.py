@@ -201,7 +201,5 @@ class Pipeline:
 
 def document_json_line(doc: Document) -> bytes:
     """One document as compact JSON on one line (for ``-o -``), deterministic."""
-    import json
-
-    return json.dumps(doc.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return doc.model_dump_json().encode("utf-8")
 

@@ -5,15 +5,16 @@ Candidates are the word sequences matching ``(JJ | NN* | VBN | VBG | CD)* NN*`` 
 pattern as Boudin 2016, ``pke``), and every sub-sequence of such a chunk that ends in a noun, so
 both "bilateral relations" and "South Korea China bilateral relations" compete. Variants (case,
 plural and inflection, "South Korea-China" vs "South Korea China") share one key: the sequence
-of Snowball (Porter2, :mod:`.porter2`) stems of the letter/digit runs of the words, possessive
+of Snowball English (Porter2) stems of the letter/digit runs of the words, possessive
 dropped. Every occurrence of that stem sequence in the prose becomes a mention span.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
-from plugins.themes.porter2 import stem as porter2_stem
 from plugins.themes.text import Token, word_key, word_runs
 
 NOUN = frozenset({"NN", "NNS", "NNP", "NNPS"})
@@ -50,13 +51,25 @@ FILLER_MODIFIERS = frozenset(
 _STEM_CACHE: dict[str, str] = {}
 
 
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import Stemmer  # PyStemmer; imported on first use: registration stays cheap
+
+    return Stemmer.Stemmer("english")
+
+
 def stem(word: str) -> str:
-    """Snowball English (Porter2) stem of a word, lower-cased (:mod:`.porter2`; memoised)."""
+    """Snowball English (Porter2) stem of a word, lower-cased (memoised).
+
+    Stems with PyStemmer, the C build of the Snowball stemmers (M. Porter, "The English (Porter2)
+    stemming algorithm", snowballstem.org): the same stems as the pure-Python ``snowballstemmer``,
+    an order of magnitude faster, which matters for a worker that starts cold.
+    """
     out = _STEM_CACHE.get(word)
     if out is None:
         if len(_STEM_CACHE) > 200_000:
             _STEM_CACHE.clear()
-        out = _STEM_CACHE[word] = porter2_stem(word.lower())
+        out = _STEM_CACHE[word] = _stemmer().stemWord(word.lower())
     return out
 
 
@@ -171,7 +184,7 @@ _WORD_OK: dict[str, bool] = {}
 
 
 def _is_word(text: str, tag: str) -> bool:
-    low = text.lower()
+    low = word_key(text).lower()
     if tag == "JJ" and low in FILLER_MODIFIERS:
         return False
     ok = _WORD_OK.get(text)
@@ -418,7 +431,7 @@ def _sentence_initials(tokens: list[Token]) -> list[bool]:
 def _cased(tok: Token, prose: bool, initial: bool) -> str:
     """Names, acronyms and words capitalised inside a prose sentence keep their case; other
     words are lower-cased."""
-    t = tok.text
+    t = word_key(tok.text)  # shown NFC, without soft hyphens or joiners
     if tok.tag in PROPER_NOUN or (len(t) > 1 and t.isupper()):
         return t
     if prose and not initial and t[:1].isupper():

@@ -7,7 +7,6 @@ the tagger and the model.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -18,6 +17,7 @@ from plugins.themes.features import Analysis, analyse, prose_blocks
 from plugins.themes.grouping import Scored, build_themes, group, tag_sections
 from plugins.themes.language import looks_english
 from plugins.themes.ranking import load_model
+from plugins.themes.text import word_key, word_runs
 
 if TYPE_CHECKING:
     from plugins.themes.stage import ThemeSettings
@@ -28,9 +28,6 @@ STRUCTURED_SECTIONS = 3
 SECTION_SUBJECT_PRIOR = 0.5
 NAMED_ENTITY_PRIOR = 0.5
 PARTICIPLE = FIRST_KIND["VBN"]
-_WORD_RE = re.compile(r"[^\W_]+")
-
-
 def extract(doc: Document, s: ThemeSettings, stage_name: str) -> Document:
     """A copy of ``doc`` with its themes and section theme tags (see
     :class:`plugins.themes.stage.ThemeExtractor`)."""
@@ -132,7 +129,8 @@ def is_fragment(c: Candidate) -> bool:
 
 
 def _content_stems(text: str) -> set[str]:
-    return {stem(w) for w in _WORD_RE.findall(text) if w.lower() not in STOP}
+    keys = (word_key(text[a:b]) for a, b in word_runs(text))
+    return {stem(k) for k in keys if k.lower() not in STOP}
 
 
 def is_named_entity(c: Candidate) -> bool:
