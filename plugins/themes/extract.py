@@ -52,8 +52,18 @@ def extract(doc: Document, s: ThemeSettings, stage_name: str) -> Document:
         )
         tag_sections(doc, [], s.tags_per_section)
         return doc
-    an = analyse(doc, max_words=s.max_words)
+    an = analyse(doc, max_words=s.max_words, max_prose_words=s.max_prose_words)
+    if an.truncated:
+        _info(doc, stage_name, "truncated",
+              f"the prose is longer than max_prose_words ({s.max_prose_words} words): themes come "
+              "from its first words only")
     if not an.candidates:
+        if not blocks and doc.text.strip():
+            kinds = sorted({b.kind for b in doc.blocks})
+            _info(doc, stage_name, "no-prose",
+                  f"no prose to extract themes from (only blocks of kind {', '.join(kinds)})")
+        elif an.tokens:
+            _info(doc, stage_name, "no-candidates", "the prose has no noun phrases to extract themes from")
         tag_sections(doc, [], s.tags_per_section)
         return doc
     scores = load_model().predict(an.X)
@@ -109,10 +119,16 @@ def extract(doc: Document, s: ThemeSettings, stage_name: str) -> Document:
         for p in phrases:
             for st in p.common:
                 p.noun_sections |= stem_sections[st]
+    if not phrases:
+        _info(doc, stage_name, "below-min-score", f"no keyphrase scores min_score ({s.min_score}) or more")
     groups = group(phrases, s.top_k, len(doc.sections))
     doc.themes = build_themes(groups, [sec.id for sec in doc.sections])
     tag_sections(doc, doc.themes, s.tags_per_section)
     return doc
+
+
+def _info(doc: Document, stage_name: str, code: str, message: str) -> None:
+    doc.diagnostics.append(Diagnostic(stage=stage_name, level="info", code=code, message=message))
 
 
 def is_fragment(c: Candidate) -> bool:
@@ -183,14 +199,21 @@ def structure_priors(doc: Document, an: Analysis) -> np.ndarray:
                 path |= _content_stems(parent.heading)
             parent = by_id.get(parent.parent) if parent.parent else None
         sections.append((sec.start, sec.end, own, path))
+    # Sections by the stems of their own heading: a candidate is checked only against the
+    # sections whose heading shares one of its stems (linear, not candidates x sections).
+    by_stem: dict[str, list[int]] = {}
+    for k, (_, _, own, _) in enumerate(sections):
+        for st in own:
+            by_stem.setdefault(st, []).append(k)
     for i, c in enumerate(an.candidates):
         prior = 0.0
         if sections and c.first_kind != PARTICIPLE:
             stems = set(c.key)
+            ks = sorted({k for st in stems for k in by_stem.get(st, ())})
             body_offsets = [
                 an.parts.start[pi] for pi in c.mention_parts if an.sentence_kind[an.parts.sent[pi]] == "body"
-            ]
-            for start, end, own, path in sections:
+            ] if ks else []
+            for start, end, own, path in (sections[k] for k in ks):
                 if not (stems <= path and stems & own):
                     continue
                 if len(stems) < 2 and stems != own:

@@ -51,6 +51,7 @@ class Analysis:
     token_block: list[int] = field(default_factory=list)  # per token: index into doc.blocks
     sentence_kind: list[str] = field(default_factory=list)  # "title", "heading" or "body"
     n_words: int = 0
+    truncated: bool = False  # the prose was longer than the words analysed
     _texts: list[str] | None = None
 
     @property
@@ -114,44 +115,79 @@ def _position_rank(parts: Parts, tags: list[str], window: int = 10) -> dict[str,
         ok[:, int(np.argmax(empty)) :] = False
     a = np.broadcast_to(ids[:, None], ok.shape)[ok]
     b = ids[second][ok]
-    w = np.bincount(np.concatenate((a * n + b, b * n + a)), minlength=n * n).reshape(n, n)
+    # The graph as a list of distinct edges with weights (not an n x n matrix: a long document
+    # has tens of thousands of distinct words, and the walk stays linear in the edges).
+    edge, weight = np.unique(np.concatenate((a * n + b, b * n + a)), return_counts=True)
+    src, dst = edge // n, edge % n
     bias = np.bincount(ids, weights=1.0 / (np.arange(len(ids)) + 1.0), minlength=n).astype(np.float64)
     bias /= bias.sum()
-    out_deg = w.sum(axis=1).astype(np.float64)
-    out_deg[out_deg == 0] = 1.0
-    walk = (0.85 / out_deg)[None, :] * w.T  # damped transition matrix, column-stochastic
+    out_deg = np.bincount(src, weights=weight, minlength=n)
+    coef = 0.85 * weight / out_deg[src]  # damped transition weights, column-stochastic
     teleport = 0.15 * bias
     s = np.full(n, 1.0 / n)
-    step = np.empty(n)
     for _ in range(30):
-        np.dot(walk, s, out=step)
-        np.add(step, teleport, out=s)
+        s = np.bincount(dst, weights=coef * s[src], minlength=n) + teleport
     return dict(zip(vocab, s.tolist(), strict=True))
 
 
-def _tokens_of(doc: Document) -> tuple[list[Token], list[int], list[str]]:
-    """Tagged tokens of the prose blocks, each token's block index and each sentence's kind."""
+# A block's text is cut to this many characters per word still allowed before it is tokenised,
+# so a single huge block (a whole book on one line) costs time in proportion to the words kept.
+CHARS_PER_WORD_CUT = 40
+
+
+def _tokens_of(doc: Document, max_prose_words: int | None = None) -> tuple[list[Token], list[int], list[str], bool]:
+    """Tagged tokens of the prose blocks, each token's block index, each sentence's kind, and
+    whether the prose was cut after ``max_prose_words`` words (tokens holding a letter or digit;
+    title and headings count too), in document order."""
     tokens: list[Token] = []
     token_block: list[int] = []
     sent_kind: list[str] = []  # per sentence: "title", "heading" or "body"
+    left = max_prose_words if max_prose_words is not None else -1
+    truncated = False
     for bi, block in prose_blocks(doc):
-        toks = tokenize(block.text, block.start)
+        if left == 0:
+            if block.text.strip():
+                truncated = True
+                break
+            continue
+        text = block.text
+        cut = left > 0 and len(text) > left * CHARS_PER_WORD_CUT
+        if cut:
+            text = text[: left * CHARS_PER_WORD_CUT]
+        toks = tokenize(text, block.start)
+        if cut and toks:
+            toks.pop()  # it may be a word cut in two
+            truncated = True
+        if left > 0:
+            n_words = 0
+            for k, tok in enumerate(toks):
+                if tok[0][:1].isalnum():
+                    n_words += 1
+                    if n_words > left:
+                        del toks[k:]
+                        n_words = left
+                        truncated = True
+                        break
+            left -= n_words
         if not toks:
             continue
-        sents = split_sentences(toks, block.text, block.start)
+        sents = split_sentences(toks, text, block.start)
         kind = block.kind if block.kind in ("title", "heading") else "body"
         tagged = tag_sentences(sents, first_sent=len(sent_kind), title_case=kind != "body")
         sent_kind.extend([kind] * len(sents))
         tokens.extend(tagged)
         token_block.extend([bi] * len(tagged))
-    return tokens, token_block, sent_kind
+    return tokens, token_block, sent_kind, truncated
 
 
-def analyse(doc: Document, max_words: int = 5, single_words: bool = True) -> Analysis:
-    """Tokenise and tag the prose of ``doc``, collect candidates and compute their features
-    (``single_words``: see :func:`plugins.themes.candidates.collect`)."""
+def analyse(
+    doc: Document, max_words: int = 5, single_words: bool = True, max_prose_words: int | None = None
+) -> Analysis:
+    """Tokenise and tag the prose of ``doc`` (its first ``max_prose_words`` words when given:
+    ``Analysis.truncated`` says whether that cut any), collect candidates and compute their
+    features (``single_words``: see :func:`plugins.themes.candidates.collect`)."""
     an = Analysis()
-    tokens, token_block, sent_kind = _tokens_of(doc)
+    tokens, token_block, sent_kind, an.truncated = _tokens_of(doc, max_prose_words)
     an.tokens, an.token_block, an.sentence_kind = tokens, token_block, sent_kind
     if not tokens:
         return an

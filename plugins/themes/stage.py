@@ -32,6 +32,11 @@ class ThemeSettings(BaseModel):
     top_k: int = Field(default=12, ge=1, le=100, description="most themes kept per document")
     max_keyphrases: int = Field(default=60, ge=1, le=500, description="most keyphrases kept, best first")
     max_words: int = Field(default=5, ge=1, le=10, description="longest keyphrase, in words")
+    max_prose_words: int = Field(
+        default=50_000, ge=100, le=5_000_000,
+        description="most words of prose analysed, in document order (the rest gives no themes; "
+        "an info diagnostic says so): bounds the stage's time and memory on very long documents",
+    )
     min_score: float = Field(default=0.0, ge=0.0, le=1.0, description="drop keyphrases scoring below")
     language: Literal["en"] = Field(default="en", description="the language themes are extracted for")
     check_language: bool = Field(default=True, description="skip text that does not read as English")
@@ -45,7 +50,10 @@ class ThemeExtractor(Stage):
     keyphrase, with every mention's span and the ids of the sections that discuss it) and
     ``theme:<label>`` tags on the sections. Only prose produces themes: blocks of kind code,
     table, other and datelines are skipped. Text that does not read as English gets no themes
-    and an ``info`` diagnostic ``not-english``.
+    and an ``info`` diagnostic ``not-english``; a document with text but no themes gets an
+    ``info`` diagnostic saying why (``no-prose``, ``no-candidates``, ``below-min-score``), and one
+    with more than ``max_prose_words`` words of prose is analysed up to that many words
+    (``info`` diagnostic ``truncated``).
     """
 
     name = "themes"
