@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pipeline.config import LoadedConfig, ResolvedPipeline, apply_overrides, load_config, resolve
 from pipeline.errors import ConfigError, PluginLoadError
 from pipeline.plugins import LoadedPlugins, make_plugin_manager
-from pipeline.runner import Pipeline
+from pipeline.runner import Pipeline, SetupError
 
 
 @dataclass
@@ -41,11 +41,16 @@ def build(config_path: str | None, overrides: list[str] | None = None) -> Built:
 
     :param config_path: a YAML file, or ``None`` for the embedded default pipeline.
     :param overrides: ``KEY=VALUE`` strings as given to ``--set``.
-    :raises ConfigError: any config problem; :raises RegistrationError: a broken plugin.
+    :raises ConfigError: any config problem, or a component whose constructor raised (naming
+        its config line); :raises RegistrationError: a broken plugin.
     """
     loaded = load_config(config_path)
     apply_overrides(loaded, overrides or [])
     plugins = load_plugins_for(loaded)
     failed = [f"{name} ({error})" for name, error in sorted(plugins.failures.items())]
     resolved = resolve(loaded, plugins.registry, failed)
-    return Built(loaded, plugins, resolved, Pipeline(resolved, plugins.registry))
+    try:
+        pipeline = Pipeline(resolved, plugins.registry)
+    except SetupError as err:
+        raise loaded.error(err.loc, err.message) from None
+    return Built(loaded, plugins, resolved, pipeline)

@@ -115,8 +115,9 @@ class Entry(Generic[C]):
 class Registry:
     """Name -> component class, per kind, filled through the ``register_*`` hooks.
 
-    :raises RegistrationError: on a duplicate name (naming both plugins), a missing name or a
-        ``Settings`` that is not a pydantic model.
+    :raises RegistrationError: on a duplicate name (naming both plugins), a missing name, a
+        ``Settings`` that is not a pydantic model, or a class that leaves an abstract method
+        (``process``, ``read``, ``render``) undefined, so it could never be instantiated.
     """
 
     readers: dict[str, Entry[Reader]] = field(default_factory=dict)
@@ -135,6 +136,12 @@ class Registry:
         if not (isinstance(settings, type) and issubclass(settings, BaseModel)):
             raise RegistrationError(
                 f"plugin {plugin}: {kind} {cls.name!r} has no Settings model (a pydantic BaseModel)"
+            )
+        missing = sorted(getattr(cls, "__abstractmethods__", ()))
+        if missing:
+            raise RegistrationError(
+                f"plugin {plugin}: {kind} {cls.name!r} ({cls.__name__}) does not define "
+                f"{', '.join(m + '()' for m in missing)}"
             )
         if cls.name in table:
             other = table[cls.name].plugin

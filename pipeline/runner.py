@@ -12,15 +12,15 @@ import logging
 import os
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from pipeline.config import ResolvedPipeline
-from pipeline.errors import CopydeskError, InputError, StageError
+from pipeline.errors import ConfigError, CopydeskError, InputError, StageError
 from pipeline.inputs import InputItem, display_path
 from pipeline.model import Document, StageRecord
-from pipeline.registry import Exporter, Reader, Registry, Stage
+from pipeline.registry import Component, Exporter, Reader, Registry, Stage
 
 log = logging.getLogger(__name__)
 
@@ -52,23 +52,59 @@ class DocumentResult:
     input_sha256: str | None = None
 
 
+class SetupError(ConfigError):
+    """A reader, stage or exporter could not be set up: its constructor raised (a missing model
+    file, say). Raised before any document runs; :func:`pipeline.build.build` adds the config line.
+
+    :ivar loc: the config key path of the component: ``("stages", 0)``, ``("exporters", 1)`` or
+        ``("readers", "text")``.
+    """
+
+    def __init__(self, loc: tuple[str | int, ...], message: str) -> None:
+        self.loc = loc
+        self.message = message
+        super().__init__(message)
+
+
+C = TypeVar("C", bound=Component)
+
+
+def _instantiate(cls: type[C], settings: BaseModel, kind: str, plugin: str, loc: tuple[str | int, ...]) -> C:
+    """``cls(settings)``, a failing constructor turned into one :class:`SetupError` line.
+
+    :raises SetupError: ``stage 'x' (plugin p) failed to start: FileNotFoundError: ...``.
+    """
+    try:
+        return cls(settings)
+    except (Exception, SystemExit) as err:  # noqa: BLE001 - a plugin bug becomes one line naming it
+        raise SetupError(loc, f"{kind} {cls.name!r} (plugin {plugin}) failed to start: "
+                              f"{type(err).__name__}: {err}") from err
+
+
 class Pipeline:
     """Readers, stages and exporters instantiated from a resolved config.
 
     :param resolved: the validated config.
     :param registry: the registry it was validated against.
+    :raises SetupError: a component's constructor raised.
     """
 
     def __init__(self, resolved: ResolvedPipeline, registry: Registry) -> None:
         self.resolved = resolved
         self.registry = registry
         self.readers: dict[str, Reader] = {
-            name: entry.cls(resolved.reader_settings[name]) for name, entry in registry.readers.items()
+            name: _instantiate(entry.cls, resolved.reader_settings[name], "reader", entry.plugin, ("readers", name))
+            for name, entry in registry.readers.items()
         }
         self.stages: list[tuple[str, str, str, Stage]] = [
-            (s.name, s.entry.plugin, s.entry.version, s.entry.cls(s.settings)) for s in resolved.stages
+            (s.name, s.entry.plugin, s.entry.version,
+             _instantiate(s.entry.cls, s.settings, "stage", s.entry.plugin, ("stages", i)))
+            for i, s in enumerate(resolved.stages)
         ]
-        self.exporters: list[Exporter] = [s.entry.cls(s.settings) for s in resolved.exporters]
+        self.exporters: list[Exporter] = [
+            _instantiate(s.entry.cls, s.settings, "exporter", s.entry.plugin, ("exporters", i))
+            for i, s in enumerate(resolved.exporters)
+        ]
 
     def reader_name(self, item: InputItem) -> str:
         """Pick the reader: the JSONL format hint, else the file suffix, else plain text."""

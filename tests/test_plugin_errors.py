@@ -47,6 +47,11 @@ MODULES = {
     "raiser": "from pipeline import hookimpl\n@hookimpl\ndef register_stages(register):\n    {}['missing']\n",
     "wrongkind": STAGE + "@hookimpl\ndef register_readers(register):\n    register(Twin)\n",
     "explodes_on_import": "raise RuntimeError('plugin import went wrong')\n",
+    "initboom": STAGE.replace('name = "twin"', 'name = "initboom"\n    def __init__(self, settings=None):\n'
+                              '        super().__init__(settings)\n        open("/nonexistent/model.bin")')
+    + "@hookimpl\ndef register_stages(register):\n    register(Twin)\n",
+    "noprocess": STAGE.replace('name = "twin"', 'name = "noprocess"').split("    def process")[0]
+    + "@hookimpl\ndef register_stages(register):\n    register(Twin)\n",
 }
 
 
@@ -57,12 +62,12 @@ def plugin_dir(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def validate(plugin_dir: Path, config: str) -> subprocess.CompletedProcess[str]:
+def validate(plugin_dir: Path, config: str, *args: str, command: str = "validate") -> subprocess.CompletedProcess[str]:
     cfg = plugin_dir / "pipeline.yaml"
     cfg.write_text(textwrap.dedent(config), encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(plugin_dir) + os.pathsep + os.environ.get("PYTHONPATH", ""),
            "COPYDESK_PLUGINS": "none"}
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", "validate", str(cfg)],
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", command, str(cfg), *args],
                           capture_output=True, text=True, env=env, cwd=plugin_dir, timeout=120)
 
 
@@ -112,6 +117,22 @@ def test_register_hook_that_raises(plugin_dir):
 def test_registering_a_stage_as_a_reader(plugin_dir):
     line = one_error_line(validate(plugin_dir, "plugins: [wrongkind]\n"))
     assert "plugin wrongkind:" in line and "is not a Reader subclass" in line
+
+
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_stage_whose_constructor_raises_is_one_line_naming_stage_plugin_and_line(plugin_dir, command):
+    (plugin_dir / "in.txt").write_text("Some text.\n", encoding="utf-8")
+    args = ("in.txt", "-o", "out") if command == "run" else ()
+    result = validate(plugin_dir, "plugins: [initboom]\nstages:\n  - name: initboom\n", *args, command=command)
+    line = one_error_line(result)
+    assert line.endswith("pipeline.yaml:3: stages -> 0: stage 'initboom' (plugin initboom) failed to start: "
+                         "FileNotFoundError: [Errno 2] No such file or directory: '/nonexistent/model.bin'")
+    assert not (plugin_dir / "out").exists()
+
+
+def test_stage_without_process_is_refused_at_registration(plugin_dir):
+    line = one_error_line(validate(plugin_dir, "plugins: [noprocess]\nstages:\n  - name: noprocess\n"))
+    assert line.endswith("plugin noprocess: stage 'noprocess' (Twin) does not define process()")
 
 
 def test_config_listed_module_that_fails_to_import_names_the_line_and_error(plugin_dir):
