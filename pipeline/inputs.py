@@ -27,6 +27,7 @@ from typing import Any, BinaryIO
 from pipeline.errors import InputError
 
 _UNSAFE = re.compile(r"[^\w.\-]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 MAX_ID_LENGTH = 120
 
 
@@ -44,6 +45,8 @@ class InputItem:
     :ivar origin: where it came from, for messages (``corpus.jsonl:12``), printable.
     :ivar source_id: the id a JSONL record gave, before it was made safe and unique.
     :ivar error: why this input cannot be read (a malformed JSONL line); it then fails alone.
+    :ivar notes: what was changed while taking the input in (lone surrogates of a JSONL text
+        replaced); the runner records each as a ``read`` warning diagnostic of the document.
     """
 
     doc_id: str
@@ -56,6 +59,7 @@ class InputItem:
     offset: int | None = None
     error: str | None = None
     source_id: str | None = None
+    notes: tuple[str, ...] = ()
 
     def read_bytes(self) -> bytes:
         """The raw input.
@@ -73,7 +77,7 @@ class InputItem:
                     rec = json.loads(fh.readline())
             except (OSError, ValueError) as err:
                 raise InputError(self.origin, f"cannot re-read the corpus line: {err}") from None
-            return _encode(str(rec.get("text", rec.get("raw"))))
+            return _encode(str(rec.get("text", rec.get("raw"))))[0]
         assert self.path is not None
         try:
             with open(self.path, "rb") as fh:
@@ -93,10 +97,12 @@ def display_path(path: str) -> str:
     return norm.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def _encode(text: str) -> bytes:
-    """UTF-8 bytes of a JSON string; lone surrogates (valid JSON, invalid Unicode) are kept as
-    invalid bytes, which the decoder then replaces and notes."""
-    return text.encode("utf-8", "surrogatepass")
+def _encode(text: str) -> tuple[bytes, int]:
+    """UTF-8 bytes of a JSON string and how many lone surrogates (``\\ud800``: valid JSON, not
+    Unicode) were replaced by U+FFFD. The text is already decoded: its bytes must never reach
+    the readers' encoding detection, which would take them for a legacy encoding."""
+    fixed, count = _SURROGATE.subn("\ufffd", text)
+    return fixed.encode("utf-8"), count
 
 
 def safe_id(text: str) -> str:
@@ -153,6 +159,8 @@ def _jsonl_items(
                 line = raw_line.decode("utf-8")
             except UnicodeDecodeError:
                 raise InputError(origin, "JSONL lines must be UTF-8") from None
+            if lineno == 1:
+                line = line.removeprefix("\ufeff")  # a UTF-8 byte-order mark some editors write
             item = _jsonl_item(line, lineno, origin)
         except InputError as err:
             yield InputItem(doc_id=f"line-{lineno}", path=None, origin=origin, error=str(err).split(": ", 1)[-1])
@@ -183,10 +191,12 @@ def _jsonl_item(line: str, lineno: int, origin: str) -> InputItem:
     raw_id = rec.get("id")
     doc_id = safe_id(str(raw_id)) if raw_id not in (None, "") else f"line-{lineno}"
     fmt = rec.get("format")
+    raw, replaced = _encode(text)
     return InputItem(
         doc_id=doc_id,
         path=None,
-        raw=_encode(text),
+        raw=raw,
+        notes=(f"{replaced} lone surrogate(s) in the JSON text replaced by U+FFFD",) if replaced else (),
         metadata=meta,
         format=fmt if isinstance(fmt, str) else None,
         origin=origin,

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from pipeline.config import ResolvedPipeline
 from pipeline.errors import ConfigError, CopydeskError, InputError, StageError
 from pipeline.inputs import InputItem, display_path
-from pipeline.model import Document, StageRecord
+from pipeline.model import Diagnostic, Document, StageRecord
 from pipeline.registry import Component, Exporter, Reader, Registry, Stage
 
 log = logging.getLogger(__name__)
@@ -153,16 +153,24 @@ class Pipeline:
         shown = display_path(item.path) if item.path is not None else None
         try:
             doc = reader.read(raw, doc_id=item.doc_id, path=shown)
+        except InputError as err:
+            if err.path is None and item.origin:  # a JSONL line: name it, not standard input
+                raise InputError(item.origin, str(err).removeprefix("<stdin>: ")) from None
+            raise
         except CopydeskError:
             raise
         except (Exception, SystemExit) as err:  # noqa: BLE001 - a reader bug fails this document only
             raise StageError("read", name, f"{type(err).__name__}: {err}") from err
+        update: dict[str, Any] = {}
         extra = dict(item.metadata)
         if item.source_id is not None and item.source_id != item.doc_id:
             extra["source_id"] = item.source_id
         if extra:
-            doc = doc.model_copy(update={"metadata": {**doc.metadata, **extra}})
-        return doc
+            update["metadata"] = {**doc.metadata, **extra}
+        if item.notes:
+            notes = [Diagnostic(stage="read", level="warning", code="decoding", message=n) for n in item.notes]
+            update["diagnostics"] = [*notes, *doc.diagnostics]
+        return doc.model_copy(update=update) if update else doc
 
     def run_stages(self, doc: Document, timings: dict[str, float] | None = None) -> Document:
         """Pass ``doc`` through every stage in config order.

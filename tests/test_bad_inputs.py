@@ -63,6 +63,22 @@ def test_binary_file_with_txt_name_fails_alone(tmp_path: Path) -> None:
     assert not (tmp_path / "out" / "image.json").exists()
 
 
+def test_jsonl_texts_are_never_guessed_at_as_a_legacy_encoding(tmp_path: Path) -> None:
+    long = "Storm news from the coast, a lone surrogate \\ud800 in a long enough text to reach detection."
+    lines = ['{"id": "short", "text": "x \\u0000 y \\ud800 z"}', f'{{"id": "long", "text": "{long}"}}',
+             '{"id": "nul", "text": "' + "\\u0000" * 20 + '"}']
+    res = run(tmp_path, {"c.jsonl": "\n".join(lines).encode("utf-8") + b"\n"}, "-j", "1")
+    assert res.returncode == 1, res.stderr
+    assert output(tmp_path, "short")["text"] == "x  y \ufffd z"
+    doc = output(tmp_path, "long")
+    assert doc["text"] == long.replace("\\ud800", "\ufffd") and doc["source"]["encoding"] == "utf-8"
+    assert {"stage": "read", "level": "warning", "code": "decoding",
+            "message": "1 lone surrogate(s) in the JSON text replaced by U+FFFD"} in doc["diagnostics"]
+    # a JSONL line that fails in its reader is named by file and line, not as standard input
+    assert "in/c.jsonl:3: binary file (binary data), not text" in res.stderr
+    assert "<stdin>" not in res.stderr
+
+
 def test_nfd_text_keeps_exact_offsets(tmp_path: Path) -> None:
     text = unicodedata.normalize("NFD", "Café society\n\nThe café served crème brûlée to the élite.\n")
     res = run(tmp_path, {"nfd.txt": text.encode("utf-8")})

@@ -58,7 +58,15 @@ def test_malformed_jsonl_line_fails_alone_naming_file_and_line(tmp_path: Path) -
     for item, why in zip(items[1:4], ("invalid JSON", 'string "text"', "must be UTF-8"), strict=True):
         with pytest.raises(InputError, match=rf"c.jsonl:{items.index(item) + 1}: .*{why}"):
             item.read_bytes()
-    assert items[4].read_bytes() == "a \ud800 b".encode("utf-8", "surrogatepass")
+    assert items[4].read_bytes() == "a \ufffd b".encode("utf-8")
+    assert items[4].notes == ("1 lone surrogate(s) in the JSON text replaced by U+FFFD",)
+
+
+def test_a_byte_order_mark_before_the_first_jsonl_line_is_skipped(tmp_path: Path) -> None:
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_bytes(b'\xef\xbb\xbf{"id": "a", "text": "one"}\n{"id": "b", "text": "two"}\n')
+    items = collect_inputs([str(corpus)])
+    assert [(i.doc_id, i.error, i.read_bytes()) for i in items] == [("a", None, b"one"), ("b", None, b"two")]
 
 
 def test_jsonl_ids_made_safe_keep_the_original(tmp_path: Path) -> None:
