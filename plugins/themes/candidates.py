@@ -48,6 +48,30 @@ FILLER_MODIFIERS = frozenset(
     similar different""".split()
 )
 
+# Dating words (generic English calendar and clock words): they say when, not what, so they never
+# start or end a candidate ("clashed Thursday", "home Monday night", "issued Friday"). Calendar
+# names (capitalised: "May" is left out, it is also a name) are trimmed from both edges; times of
+# day only from the end ("night shift" keeps its head).
+CALENDAR_NAMES = frozenset(
+    """Monday Tuesday Wednesday Thursday Friday Saturday Sunday Mon Tue Tues Wed Thu Thur Thurs Fri
+    January February March April June July August September October November December Jan Feb
+    Apr Aug Sep Sept Oct Nov Dec""".split()
+)
+TIMES_OF_DAY = frozenset(
+    """night nights morning mornings afternoon afternoons evening evenings tonight today yesterday
+    tomorrow noon midnight weekend weekends overnight a.m. p.m. a.m p.m""".split()
+)
+CALENDAR, TIME_OF_DAY = 1, 2
+
+
+def dating_kind(text: str) -> int:
+    """:data:`CALENDAR` for a weekday or month name, :data:`TIME_OF_DAY` for a time of day, else 0."""
+    word = word_key(text)
+    if word in CALENDAR_NAMES:
+        return CALENDAR
+    return TIME_OF_DAY if word.lower() in TIMES_OF_DAY else 0
+
+
 _STEM_CACHE: dict[str, str] = {}
 
 
@@ -210,10 +234,10 @@ def chunks(tokens: list[Token]) -> list[tuple[int, int]]:
     tags = [t.tag for t in tokens]
     sent = [t.sent for t in tokens]
     ok = [tag in MODIFIER and _is_word(t.text, tag) for t, tag in zip(tokens, tags, strict=True)]
-    return _chunks(tags, sent, ok)
+    return _chunks(tags, sent, ok, [dating_kind(t.text) for t in tokens])
 
 
-def _chunks(tags: list[str], sent: list[int], ok: list[bool]) -> list[tuple[int, int]]:
+def _chunks(tags: list[str], sent: list[int], ok: list[bool], dating: list[int]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     i, n = 0, len(tags)
     while i < n:
@@ -248,8 +272,14 @@ def _chunks(tags: list[str], sent: list[int], ok: list[bool]) -> list[tuple[int,
             and tags[end - 2] == "NNS"
         ):
             end -= 1
-        if end > i:
-            out.append((i, end))
+        # dating words off the edges (see CALENDAR_NAMES), then back to a head noun again
+        while end > i and (dating[end - 1] or tags[end - 1] not in NOUN):
+            end -= 1
+        start = i
+        while start < end and dating[start] == CALENDAR:
+            start += 1
+        if end > start:
+            out.append((start, end))
         i = j
     return out
 
@@ -270,11 +300,12 @@ def collect(
     tags = [t.tag for t in tokens]
     sent = [t.sent for t in tokens]
     ok = [tag in MODIFIER and _is_word(t.text, tag) for t, tag in zip(tokens, tags, strict=True)]
+    dating = [dating_kind(t.text) for t in tokens]
 
     # Sentence-initial and title-case (title, heading) forms say little about case.
     initial = _sentence_initials(tokens)
     cands: dict[tuple[str, ...], Candidate] = {}
-    for i, j in _chunks(tags, sent, ok):
+    for i, j in _chunks(tags, sent, ok, dating):
         # per token of the chunk: stems, display form, digits only, capitalised
         keys = []
         cased = []
@@ -287,7 +318,7 @@ def collect(
             cased.append(_cased(tokens[t], prose_token[t], initial[t]))
             caps.append(tokens[t].text[:1].isupper())
         for a in range(i, j):
-            if tags[a] == "CD" and a + 1 < j and tags[a + 1] == "CD":
+            if (tags[a] == "CD" and a + 1 < j and tags[a + 1] == "CD") or dating[a] == CALENDAR:
                 continue
             prose = prose_token[a]
             weight = 1.0 if prose and not initial[a] else 0.01
@@ -305,7 +336,7 @@ def collect(
                     proper = False
                 if capitalised and not caps[off]:
                     capitalised = False
-                if tag not in NOUN or digits_only:
+                if tag not in NOUN or digits_only or dating[b - 1]:
                     continue
                 surface = " ".join(cased[a - i : off + 1])
                 c = cands.get(key)
