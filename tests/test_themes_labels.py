@@ -44,3 +44,28 @@ def test_no_theme_label_is_a_dating_word() -> None:
     for lab in labels:
         assert lab.split()[-1] not in ("thursday", "friday", "monday", "tuesday", "night", "morning"), lab
 
+
+_CAPE = build([
+    ("paragraph", "CAPE TOWN (Wire) - Cape Town ferries stopped running as the harbour flooded. "
+                  "Residents of Cape Town said the harbour walls failed during the storm, and Cape "
+                  "Town officials promised new harbour walls before winter."),
+])
+
+
+def test_a_name_is_one_keyphrase_not_its_words() -> None:
+    out = run(_CAPE)
+    shown = {k.text for t in out.themes for k in t.keyphrases}
+    assert "Cape Town" in shown
+    for fragment in ("Cape", "Town", "CAPE", "TOWN", "Town ferries", "Town officials"):
+        assert fragment not in shown
+    theme = next(t for t in out.themes if any(k.text == "Cape Town" for k in t.keyphrases))
+    assert theme.label == "Cape Town"
+
+
+def test_a_word_used_alone_as_well_is_no_fragment() -> None:
+    doc = build([
+        ("paragraph", "Cape Town ferries stopped running. The ferries from the cape reach the "
+                      "island twice a day, and the cape lighthouse guides the ferries at night."),
+    ])
+    shown = {k.text.lower() for t in run(doc).themes for k in t.keyphrases}
+    assert "cape" in shown or "cape lighthouse" in shown

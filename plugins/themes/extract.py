@@ -16,6 +16,7 @@ from plugins.themes.candidates import FIRST_KIND, STOP, Candidate, display_text,
 from plugins.themes.features import Analysis, analyse, prose_blocks
 from plugins.themes.grouping import Scored, build_themes, group, tag_sections
 from plugins.themes.language import looks_english
+from plugins.themes.names import NameCuts
 from plugins.themes.ranking import load_model
 from plugins.themes.text import word_key, word_runs
 
@@ -83,11 +84,20 @@ def extract(doc: Document, s: ThemeSettings, stage_name: str) -> Document:
     adjusted = 1.0 - (1.0 - scores) * (1.0 - priors)
     cands = an.candidates
     order = np.argsort(-adjusted, kind="stable").tolist()
-    if structured:
+    names = NameCuts(an.tokens, an.parts)
+    taken: list[int] = []
+    for i in order:
+        if len(taken) >= s.max_keyphrases:
+            break
+        c = cands[i]
         # Themes name the subjects of sections: no sub-phrase fragments, and no single
         # adjectives or verbs (they are keyphrases in crowd-sourced news gold, not subjects).
-        order = [i for i in order if not (is_fragment(cands[i]) or cands[i].word_kind)]
-    kept = [i for i in order[: s.max_keyphrases] if scores[i] >= s.min_score]
+        if structured and (is_fragment(c) or c.word_kind):
+            continue
+        if names.is_fragment(c):  # "Hong", "Kong" of "Hong Kong"
+            continue
+        taken.append(i)
+    kept = [i for i in taken if scores[i] >= s.min_score]
     phrases = []
     sentence_kind, token_block, p_sent, p_token, p_start = (
         an.sentence_kind, an.token_block, parts.sent, parts.token, parts.start)
