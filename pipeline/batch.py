@@ -32,6 +32,7 @@ import logging
 import os
 import sys
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
@@ -49,8 +50,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-STATUSES = ("ok", "failed", "timeout", "skipped-cached")
-SMALL_BATCH = 16  # with the default worker count, batches this small run in-process (no pool start-up)
+STATUSES = ("ok", "failed", "timeout", "skipped-cached", "not-run")
 MAX_LOGGED_FAILURES = 50  # error lines on stderr per batch; the report holds them all
 
 
@@ -62,10 +62,10 @@ class BatchOptions:
     :ivar fail_fast: stop scheduling new documents after the first failure.
     :ivar max_failures: exit 1 only when more documents than this failed (``None``: any).
     :ivar stdout: where ``-o -`` writes (default ``sys.stdout.buffer``).
-    :ivar workers: worker processes; ``None``: one per CPU core. Documents run in this process
-        (no pool) when there is no timeout and: 1 worker, a single document, or ``workers`` is
-        ``None`` and the batch has at most :data:`SMALL_BATCH` documents (starting a pool
-        costs about a second).
+    :ivar workers: worker processes; ``None``: one per CPU core. A batch of two or more
+        documents always runs in worker processes (one with ``workers=1``), isolated from a
+        plugin that crashes its interpreter; a single document without a timeout runs in this
+        process (no pool start-up; any exception but ``KeyboardInterrupt`` fails the document).
     :ivar timeout: seconds a document may take before its worker is killed (``None``: no limit).
     :ivar executor: ``local`` (process pool) or ``dask``.
     :ivar scheduler: Dask scheduler address; ``None`` with ``dask`` starts a local cluster.
@@ -138,7 +138,8 @@ class BatchReport:
     :ivar check_problems: with ``check``: ``(path, "differs" | "missing" | "unexpected")`` per
         file; ``unexpected`` is a visible file in the output directory that no input produces
         (looked for only when every document ran without failure).
-    :ivar stopped_early: ``fail_fast`` stopped the batch before every input ran.
+    :ivar stopped_early: ``fail_fast`` stopped the batch before every input ran; the inputs it
+        never started are listed with status ``not-run``.
     """
 
     config_hash: str = ""
@@ -228,8 +229,16 @@ def make_executor(built: Built, options: BatchOptions, n_items: int | None) -> E
         from pipeline.executors.dask import DaskExecutor
 
         return DaskExecutor(options.spec, options.scheduler, workers, options.timeout)
-    small = n_items is not None and (n_items <= 1 or (options.workers is None and n_items <= SMALL_BATCH))
-    in_process = options.spec is None or (options.timeout is None and (workers == 1 or small))
+    # Two or more documents always run in worker processes (a pool of one with -j 1), so a
+    # plugin that kills its interpreter fails one document, not the batch; a lone document
+    # runs here (no pool start-up), where Python exceptions still fail only that document.
+    single = n_items is not None and n_items <= 1
+    in_process = options.spec is None or (options.timeout is None and single)
+    if not in_process and options.timeout is None and not _forkable() and _has_object_plugins(built):
+        # spawned workers rebuild from the spec and cannot see plugin objects registered in
+        # this process (pipeline.testing's register_plugin); forking with threads can deadlock
+        log.debug("plugin objects registered in-process and threads running: documents run in this process")
+        in_process = True
     if in_process:
         return SerialExecutor(built)
     assert options.spec is not None
@@ -243,6 +252,18 @@ def make_executor(built: Built, options: BatchOptions, n_items: int | None) -> E
     keep_json = options.output_dir == "-" or bool(built.plugins.manager.hook.document_finished.get_hookimpls())
     return ProcessPoolExecutor(options.spec, workers, options.timeout, keep_json=keep_json, writer=writer,
                                built=built)
+
+
+def _forkable() -> bool:
+    """Whether pool workers will be forked (see :data:`pipeline.executors.pool.START_METHOD`)."""
+    import threading
+
+    return threading.active_count() == 1 and sys.platform != "win32"
+
+
+def _has_object_plugins(built: Built) -> bool:
+    """Whether a plugin was registered as an object in this process (no module to re-import)."""
+    return any(info.origin == "object" for info in built.plugins.info.values())
 
 
 @dataclass
@@ -306,7 +327,7 @@ def run_batch(
     :raises pipeline.outputs.OutputError: the output directory cannot be written.
     :raises pipeline.errors.ConfigError: ``check`` with ``-o -``; the Dask extra is missing.
     """
-    from pipeline.executors.base import WrittenResult
+    from pipeline.executors.base import WrittenResult, not_run
     from pipeline.progress import NoProgress
 
     to_stdout = options.output_dir == "-"
@@ -348,11 +369,23 @@ def run_batch(
     def write(out_dir: str, name: str, data: bytes) -> str:
         return write_atomic(out_dir, name, data, fsync=options.fsync)
 
+    items_iter = iter(items)
+    pulled: deque[InputItem] = deque()  # handed to the executor, outcome not yet recorded
+
+    def feed() -> Iterator[InputItem]:
+        while not exe.stopping:
+            item = next(items_iter, None)
+            if item is None:
+                return
+            pulled.append(item)
+            yield item
+
     try:
         # With -o -, stdout carries only documents: a plugin's print() goes to stderr instead.
         guard = contextlib.redirect_stdout(sys.stderr) if to_stdout else contextlib.nullcontext()
-        with guard, contextlib.closing(exe.map(_tasks(built, items, state))) as outcomes:
+        with guard, contextlib.closing(exe.map(_tasks(built, feed(), state))) as outcomes:
             for item, result in outcomes:
+                pulled.popleft()
                 key = state.keys.pop(item.doc_id, None) if state else None
                 names = sorted(result.outputs)
                 if result.status == "ok":
@@ -375,6 +408,8 @@ def run_batch(
                             state.cache.store(key, item.doc_id, result.outputs)
                 elif result.status == "skipped-cached":
                     names = state.cached_outputs.pop(item.doc_id, []) if state else []
+                elif result.status == "not-run":
+                    pass
                 else:
                     failures += 1
                     if failures <= MAX_LOGGED_FAILURES:
@@ -395,17 +430,21 @@ def run_batch(
                         error=result.error)
                 show.advance(result.doc_id, result.status)
                 result.outputs = {}
-                if options.fail_fast and failures:
+                if options.fail_fast and failures and not exe.stopping:
+                    # no new document starts; those already running finish and are recorded
+                    # (a pool worker may have written their outputs already)
+                    exe.stop()
                     report.stopped_early = True
-                    break
+        for item in [*pulled, *items_iter]:
+            report.add(_report_entry(item, not_run(item), []))
     finally:
         show.finish()
         report.seconds = time.perf_counter() - t0
         if failures > MAX_LOGGED_FAILURES:
             log.error("... and %d more failed documents (every failure is in the --report file)",
                       failures - MAX_LOGGED_FAILURES)
-    if report.stopped_early and n_items is not None and report.totals()["documents"] >= n_items:
-        report.stopped_early = False
+    if report.stopped_early and not report.totals()["not-run"]:
+        report.stopped_early = False  # the failure was among the last documents: nothing left out
     if options.check and not failures and not report.stopped_early and os.path.isdir(options.output_dir):
         for name in sorted(os.listdir(options.output_dir)):
             path = os.path.join(options.output_dir, name)
@@ -473,8 +512,8 @@ def write_report(path: str, report: BatchReport) -> None:
 
 def exit_code(report: BatchReport, max_failures: int | None) -> int:
     """0 when every document succeeded (or failures within ``max_failures``) and, with
-    ``check``, every output matches; else 1."""
-    if report.check_problems:
+    ``check``, every output matches; else 1 (always 1 when ``fail_fast`` left inputs unrun)."""
+    if report.check_problems or report.stopped_early:
         return 1
     t = report.totals()
     bad = t["failed"] + t["timeout"]

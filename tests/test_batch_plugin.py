@@ -5,7 +5,8 @@ processes import it too; ``tests/`` must be on ``sys.path`` (pytest puts it ther
 tests set ``PYTHONPATH``). The markers in a document's text choose the fault:
 
 ``RAISE`` raises, ``HANG`` sleeps for an hour, ``NOTDOC`` returns a string, ``CORRUPT``
-returns a document whose block lies outside the text, ``CRASH`` kills its own process.
+returns a document whose block lies outside the text, ``CRASH`` kills its own process,
+``BASEEXC`` raises a bare ``BaseException``.
 ``BATCH_TEST_PLUGIN_VERSION`` sets the plugin version (for cache invalidation tests).
 """
 
@@ -56,6 +57,8 @@ class Faulty(Stage):
             time.sleep(3600)
         if "CRASH" in text:
             os._exit(3)
+        if "BASEEXC" in text:
+            raise BaseException("not an Exception")
         if "NOTDOC" in text:
             return "not a document"  # type: ignore[return-value]
         if "CORRUPT" in text:

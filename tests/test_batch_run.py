@@ -118,7 +118,7 @@ def test_two_workers_write_byte_identical_outputs_to_one_worker(tmp_path: Path) 
     r1 = cli(one, "--workers", "1", "--no-cache", "--report", "report.json")
     r2 = cli(two, "--workers", "2", "--no-cache", "--fsync", "--report", "report.json")
     assert r1.returncode == 0 and r2.returncode == 0, (r1.stderr, r2.stderr)
-    assert report(one)["executor"] == "serial"
+    assert report(one)["executor"] == "processpool" and report(one)["workers"] == 1  # isolated from crashes
     assert report(two)["executor"] == "processpool" and report(two)["workers"] == 2
     assert outputs(one) == outputs(two)
     assert len(outputs(one)) == len(GOOD)
@@ -151,9 +151,8 @@ def test_jsonl_from_stdin(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_stage_faults_fail_only_their_document(tmp_path: Path, workers: str) -> None:
-    bad = {"b_raise.txt": "x RAISE\n", "b_notdoc.txt": "x NOTDOC\n", "b_corrupt.txt": "x CORRUPT\n"}
-    if workers == "2":
-        bad["b_crash.txt"] = "x CRASH\n"  # only survivable when documents run in worker processes
+    bad = {"b_raise.txt": "x RAISE\n", "b_notdoc.txt": "x NOTDOC\n", "b_corrupt.txt": "x CORRUPT\n",
+           "b_crash.txt": "x CRASH\n", "b_base.txt": "x BASEEXC\n"}
     make_project(tmp_path, {**GOOD, **bad})
     res = cli(tmp_path, "--workers", workers, "--report", "report.json")
     assert res.returncode == 1
@@ -163,18 +162,29 @@ def test_stage_faults_fail_only_their_document(tmp_path: Path, workers: str) -> 
     for name in GOOD:
         assert docs[name.removesuffix(".txt")]["status"] == "ok"
     assert set(outputs(tmp_path)) == {n.replace(".txt", ".json") for n in GOOD}
-    for doc_id in ("b_raise", "b_notdoc", "b_corrupt", *(["b_crash"] if workers == "2" else [])):
+    for doc_id in ("b_raise", "b_notdoc", "b_corrupt", "b_crash", "b_base"):
         entry = docs[doc_id]
         assert entry["status"] == "failed", entry
         assert (entry["stage"], entry["plugin"]) == ("faulty", "test_batch_plugin"), entry
     assert "RuntimeError: deliberate failure" in docs["b_raise"]["error"]
     assert "not a Document" in docs["b_notdoc"]["error"]
     assert "invalid document" in docs["b_corrupt"]["error"]
-    if workers == "2":
-        assert "worker process died" in docs["b_crash"]["error"]
+    assert "worker process died" in docs["b_crash"]["error"]
+    assert "BaseException: not an Exception" in docs["b_base"]["error"]
     assert rep["totals"]["failed"] == len(bad) and rep["totals"]["ok"] == len(GOOD)
     stderr = res.stderr.decode("utf-8")
     assert "in/b_raise.txt" in stderr and "Traceback" not in stderr
+
+
+@pytest.mark.parametrize("marker", ["BASEEXC", "RAISE"])
+def test_a_single_document_run_in_process_fails_its_document_not_the_run(tmp_path: Path, marker: str) -> None:
+    make_project(tmp_path, {"a.txt": f"x {marker}\n"})
+    res = cli(tmp_path, "--workers", "1", "--report", "report.json")
+    assert res.returncode == 1
+    stderr = res.stderr.decode("utf-8")
+    assert "Traceback" not in stderr and "1 documents: 0 ok, 1 failed" in stderr
+    entry = report(tmp_path)["documents"][0]
+    assert (entry["status"], entry["stage"], entry["plugin"]) == ("failed", "faulty", "test_batch_plugin")
 
 
 def test_hanging_stage_is_killed_by_the_timeout(tmp_path: Path) -> None:
@@ -192,12 +202,28 @@ def test_hanging_stage_is_killed_by_the_timeout(tmp_path: Path) -> None:
 
 def test_fail_fast_stops_at_the_first_failure(tmp_path: Path) -> None:
     make_project(tmp_path, {"a.txt": "ok\n", "b.txt": "RAISE\n", "c.txt": "ok\n", "d.txt": "ok\n"})
-    res = cli(tmp_path, "--workers", "1", "--fail-fast", "--report", "report.json")
+    res = cli(tmp_path, "--workers", "1", "--fail-fast", "--max-failures", "5", "--report", "report.json")
+    assert res.returncode == 1  # an incomplete batch fails whatever --max-failures allows
+    rep = report(tmp_path)
+    st = statuses(rep)
+    # c may already be running in the worker (queued behind b) when b's failure arrives
+    assert st["a"] == "ok" and st["b"] == "failed" and st["c"] in ("ok", "not-run") and st["d"] == "not-run"
+    assert rep["stopped_early"] is True and rep["totals"]["documents"] == 4
+    assert set(outputs(tmp_path)) == {f"{k}.json" for k, v in st.items() if v == "ok"}
+    assert "not-run" in res.stderr.decode() and "stopped at the first failure" in res.stderr.decode()
+
+
+def test_fail_fast_with_workers_reports_every_input_and_every_written_file(tmp_path: Path) -> None:
+    docs = {f"d{i:02d}.txt": f"Document {i}.\n" for i in range(30)}
+    docs["d01.txt"] = "RAISE\n"
+    make_project(tmp_path, docs)
+    res = cli(tmp_path, "--workers", "2", "--fail-fast", "--report", "report.json")
     assert res.returncode == 1
     rep = report(tmp_path)
-    assert statuses(rep) == {"a": "ok", "b": "failed"}
-    assert rep["stopped_early"] is True
-    assert sorted(outputs(tmp_path)) == ["a.json"]
+    st = statuses(rep)
+    assert list(st) == [n.removesuffix(".txt") for n in sorted(docs)] and st["d01"] == "failed"
+    assert "not-run" in st.values() and set(st.values()) <= {"ok", "failed", "not-run"}
+    assert set(outputs(tmp_path)) == {f"{k}.json" for k, v in st.items() if v == "ok"}
 
 
 def test_max_failures_sets_the_exit_status(tmp_path: Path) -> None:
@@ -365,7 +391,7 @@ def test_report_has_statuses_stage_timings_totals_versions_and_config_hash(tmp_p
     res = cli(tmp_path, "--workers", "1", "--report", "report.json")
     assert res.returncode == 1
     rep = report(tmp_path)
-    assert rep["totals"] == {"ok": 1, "failed": 1, "timeout": 0, "skipped-cached": 0, "documents": 2}
+    assert rep["totals"] == {"ok": 1, "failed": 1, "timeout": 0, "skipped-cached": 0, "not-run": 0, "documents": 2}
     a, b = rep["documents"]
     assert set(a["timings"]) == {"read", "mark", "faulty", "export"}
     assert a["outputs"] == ["a.json"] and a["error"] is None

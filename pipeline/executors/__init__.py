@@ -30,6 +30,7 @@ from pipeline.executors.base import (
     WrittenResult,
     default_workers,
     internal_failure,
+    not_run,
     safe_process,
 )
 
@@ -60,6 +61,7 @@ __all__ = [
     "WrittenResult",
     "default_workers",
     "internal_failure",
+    "not_run",
     "safe_process",
 ]
 

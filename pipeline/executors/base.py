@@ -14,6 +14,7 @@ from pipeline.errors import CopydeskError
 from pipeline.runner import DocumentResult
 
 if TYPE_CHECKING:
+    from types import TracebackType
 
     from pipeline.build import Built
     from pipeline.inputs import InputItem
@@ -104,8 +105,16 @@ class Executor(ABC):
     def map(self, tasks: Iterable[Task]) -> Generator[Outcome, None, None]:
         """Yield ``(item, result)`` for every task, in the order the tasks were given.
 
-        Closing the returned generator early (``fail_fast``) stops all work in flight.
+        Closing the returned generator early stops all work in flight.
         """
+
+    stopping = False
+
+    def stop(self) -> None:
+        """Start no more documents (``fail_fast``): :meth:`map` stops pulling tasks, still
+        yields an outcome for every task already pulled (documents already running finish;
+        the others get :func:`not_run` results), then ends."""
+        self.stopping = True
 
 
 def internal_failure(item: InputItem, message: str, status: str = "failed",
@@ -115,13 +124,55 @@ def internal_failure(item: InputItem, message: str, status: str = "failed",
                           error=f"{item.origin or item.doc_id}: {message}")
 
 
-def safe_process(built: Built, item: InputItem, keep_json: bool = True) -> DocumentResult:
-    """``built.pipeline.process(item)``, turning any unexpected exception into a failed result."""
+def not_run(item: InputItem) -> DocumentResult:
+    """The result of a document the batch never started (it stopped early)."""
+    return DocumentResult(doc_id=item.doc_id, status="not-run")
+
+
+def _failing_step(tb: TracebackType | None) -> tuple[str | None, str | None]:
+    """``(stage, plugin)`` that was running where an exception escaped the runner.
+
+    The runner names the step itself for ``Exception`` and ``SystemExit``; other
+    ``BaseException`` subclasses pass through it, so the innermost runner frame's locals are
+    read instead (``run_stages``: ``name``/``plugin``; ``read``: the reader ``name``;
+    ``export``: ``exporter``). Unknown frames give ``(None, None)``.
+    """
+    found: tuple[str | None, str | None] = (None, None)
+    while tb is not None:
+        frame = tb.tb_frame
+        if frame.f_globals.get("__name__") == "pipeline.runner":
+            local = frame.f_locals
+            code = frame.f_code.co_name
+            if code == "run_stages" and isinstance(local.get("name"), str):
+                found = (local["name"], local.get("plugin"))
+            elif code == "read" and isinstance(local.get("name"), str):
+                found = ("read", local["name"])
+            elif code == "export" and local.get("exporter") is not None:
+                name = getattr(local["exporter"], "name", "?")
+                found = (f"export:{name}", name)
+        tb = tb.tb_next
+    return found
+
+
+def safe_process(built: Built, item: InputItem, keep_json: bool = True,
+                 interruptible: bool = True) -> DocumentResult:
+    """``built.pipeline.process(item)``, turning any unexpected exception into a failed result.
+
+    Every ``BaseException`` a plugin raises (``GeneratorExit``, a bare ``BaseException``) fails
+    this document only, naming the stage when it can (:func:`_failing_step`).
+
+    :param interruptible: let ``KeyboardInterrupt`` through (Ctrl-C in this process); pool
+        workers ignore SIGINT, so there a ``KeyboardInterrupt`` is a plugin's and fails the document.
+    """
     try:
         return built.pipeline.process(item, keep_json=keep_json)
-    except Exception as err:  # noqa: BLE001 - the runner should not raise; never lose a document
+    except BaseException as err:  # noqa: BLE001 - the runner should not raise; never lose a document
+        if interruptible and isinstance(err, KeyboardInterrupt):
+            raise
         log.debug("unexpected error processing %s", item.doc_id, exc_info=True)
-        return internal_failure(item, f"internal error: {type(err).__name__}: {err}")
+        stage, plugin = _failing_step(err.__traceback__)
+        where = f"stage {stage} ({plugin}): " if stage else "internal error: "
+        return internal_failure(item, f"{where}{type(err).__name__}: {err}", stage=stage, plugin=plugin)
 
 
 class SerialExecutor(Executor):
@@ -136,6 +187,9 @@ class SerialExecutor(Executor):
 
     def map(self, tasks: Iterable[Task]) -> Generator[Outcome, None, None]:
         for item, known in tasks:
+            if self.stopping:
+                yield item, not_run(item)
+                return
             yield item, known if known is not None else safe_process(self.built, item)
 
 

@@ -18,7 +18,7 @@ from collections.abc import Generator, Iterable
 from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import CopydeskError
-from pipeline.executors.base import Executor, Outcome, PipelineSpec, Task, internal_failure, safe_process
+from pipeline.executors.base import Executor, Outcome, PipelineSpec, Task, internal_failure, not_run, safe_process
 from pipeline.runner import DocumentResult
 
 if TYPE_CHECKING:
@@ -116,6 +116,12 @@ class DaskExecutor(Executor):
             done: dict[int, Outcome] = {}
             running: dict[Any, tuple[int, InputItem, float]] = {}
             while True:
+                if self.stopping:  # documents on the cluster are cancelled (this process writes outputs)
+                    exhausted = True
+                    for fut, (index, item, _) in running.items():
+                        fut.cancel()
+                        done[index] = (item, not_run(item))
+                    running.clear()
                 while not exhausted and len(running) < window and pulled - next_out < 4 * window:
                     try:
                         item, known = next(source)

@@ -36,7 +36,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import CopydeskError
-from pipeline.executors.base import Executor, Outcome, OutputWriter, PipelineSpec, Task, internal_failure, safe_process
+from pipeline.executors.base import (
+    Executor,
+    Outcome,
+    OutputWriter,
+    PipelineSpec,
+    Task,
+    internal_failure,
+    not_run,
+    safe_process,
+)
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -108,8 +117,10 @@ def _worker_main(spec: PipelineSpec, conn: Connection, buf: Any, clock: Any, kee
                  inherited: Built | None = None) -> None:
     """Body of one pool worker: build once, then process documents sent over ``conn``.
 
-    Before each document the worker publishes ``clock = [index, start time]`` (shared memory,
-    :func:`time.monotonic`, which is system-wide on Linux) so the coordinator can time it.
+    Before each document the worker publishes ``clock[0:2] = [index, start time]`` (shared
+    memory, :func:`time.monotonic`, which is system-wide on Linux) so the coordinator can time
+    it; ``clock[2]`` set by the coordinator means stop: documents still in the pipe are sent
+    back unrun (``(index, None)``).
 
     :param keep_json: send ``document_json`` back (only ``-o -`` and hooks need it).
     :param writer: write each successful document's outputs here and send back only their
@@ -141,9 +152,15 @@ def _worker_main(spec: PipelineSpec, conn: Connection, buf: Any, clock: Any, kee
         if msg is None:
             return
         index, item = msg
+        if clock[2]:
+            try:
+                conn.send((index, None))
+            except (BrokenPipeError, OSError):
+                return
+            continue
         clock[1] = time.monotonic()
         clock[0] = index
-        result = safe_process(built, item, keep_json)
+        result = safe_process(built, item, keep_json, interruptible=False)
         if writer is not None and result.status == "ok":
             buf.value = b"write\t"
             result = writer.write(result)
@@ -241,12 +258,20 @@ class ProcessPoolExecutor(Executor):
             start_method = "fork" if fork_ok else "spawn"
         self.start_method = start_method
         self.ctx: Any = multiprocessing.get_context(start_method)
+        self._pool: list[_Worker] = []
+
+    def stop(self) -> None:
+        """As :meth:`Executor.stop`; workers send back the documents waiting in their pipes unrun."""
+        self.stopping = True
+        for w in self._pool:
+            w.clock[2] = 1.0
 
     def _start(self) -> _Worker:
         parent, child = self.ctx.Pipe(duplex=True)
         buf = self.ctx.Array("c", _STAGE_BUF, lock=False)
-        clock = self.ctx.Array("d", 2, lock=False)
+        clock = self.ctx.Array("d", 3, lock=False)
         clock[0] = -1.0
+        clock[2] = 1.0 if self.stopping else 0.0
         # A forked worker receives the arguments in its copy of memory (no pickling): it may take
         # the built pipeline along; a spawned one rebuilds it from the spec.
         inherited = self.built if self.start_method == "fork" else None
@@ -300,8 +325,14 @@ class ProcessPoolExecutor(Executor):
         done: dict[int, Outcome] = {}
         queue: deque[tuple[int, InputItem]] = deque()
         pool: list[_Worker] = []
+        self._pool = pool
         try:
             while True:
+                if self.stopping:
+                    exhausted = True
+                    while queue:
+                        index, item = queue.popleft()
+                        done[index] = (item, not_run(item))
                 while not exhausted and pulled - next_out < self.window:
                     try:
                         item, known = next(source)
@@ -337,6 +368,7 @@ class ProcessPoolExecutor(Executor):
                 else:
                     with contextlib.suppress(Exception):
                         w.conn.close()
+            self._pool = []
 
     def _wait_time(self, pool: list[_Worker]) -> float | None:
         if not self.timeout:
@@ -412,4 +444,4 @@ class ProcessPoolExecutor(Executor):
         else:
             index, item = w.tasks.popleft()
             assert index == tag, (index, tag)
-            done[index] = (item, payload)
+            done[index] = (item, not_run(item) if payload is None else payload)
