@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 CONFIG = """\
 plugins: [copydesk_teststages]
 stages:
@@ -158,3 +160,29 @@ def test_a_closed_standard_output_matters_only_to_dash_o_dash(tmp_path: Path) ->
     res = run_closed("-o", "-")
     assert res.returncode == 2
     assert res.stderr.strip().endswith("-o -: standard output is closed")
+
+
+def test_init_into_a_missing_directory_is_one_line(tmp_path: Path) -> None:
+    res = copydesk("init", "x/y/z.yaml", cwd=tmp_path)
+    assert res.returncode == 2
+    assert res.stderr == "copydesk: error: cannot write x/y/z.yaml: no such directory\n"
+
+
+def test_init_dash_writes_the_default_pipeline_to_standard_output(tmp_path: Path) -> None:
+    res = copydesk("init", "-", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert "name: sections" in res.stdout
+    assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize("args", [("run", "pipeline.yaml", "in", "-o", "-", "-j", "1"), ("schema",),
+                                  ("stages",), ("init", "-")])
+def test_a_full_standard_output_is_one_line_exit_2(tmp_path: Path, args: tuple[str, ...]) -> None:
+    setup(tmp_path, CONFIG.replace("  - name: explode\n", ""))
+    with open("/dev/full", "w") as full:
+        res = subprocess.run([sys.executable, "-m", "pipeline.cli", *args], cwd=tmp_path, stdout=full,
+                             stderr=subprocess.PIPE, text=True, timeout=120)
+    assert res.returncode == 2
+    assert res.stderr.splitlines()[-1] == "copydesk: error: cannot write the output: No space left on device"
+    assert "Traceback" not in res.stderr and "Exception ignored" not in res.stderr

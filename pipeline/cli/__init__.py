@@ -75,8 +75,55 @@ def _exit_now(code: object) -> None:
     os._exit(code or 0)
 
 
+def _quiet_standard_output() -> None:
+    """Point a standard output that cannot take what waits in its buffer at the null device, so
+    that the exit does not fail (and print a second error) flushing it."""
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+        return
+    except (OSError, ValueError):
+        pass
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):
+        pass
+
+
+def os_error_line(err: OSError) -> str:
+    """One line for an operating-system error no command handled itself: the file and the
+    reason (``x/y.yaml: No such file or directory``), or ``cannot write the output: No space
+    left on device`` for a failed write without a file name (standard output on a full disk)."""
+    import errno
+
+    _quiet_standard_output()
+    reason = err.strerror or str(err)
+    if err.filename is not None:
+        return f"{os.fsdecode(err.filename)}: {reason}"
+    if err.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO):
+        return f"cannot write the output: {reason}"
+    return reason
+
+
 class _Program(click.Group):
-    """The command group; calling it (the ``copydesk`` program) exits fast, see the module docstring."""
+    """The command group; calling it (the ``copydesk`` program) exits fast, see the module docstring.
+
+    An :class:`OSError` no command handled (standard output on a full disk, say) ends the command
+    with one line and exit status 2, like an unwritable output directory; a closed pipe
+    (``copydesk run -o - | head``) is left to click, which exits 1 quietly.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        import errno
+
+        try:
+            return super().invoke(ctx)
+        except OSError as err:
+            if err.errno == errno.EPIPE:
+                raise
+            _fail(os_error_line(err))
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         try:
