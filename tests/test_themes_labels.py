@@ -69,3 +69,33 @@ def test_a_word_used_alone_as_well_is_no_fragment() -> None:
     ])
     shown = {k.text.lower() for t in run(doc).themes for k in t.keyphrases}
     assert "cape" in shown or "cape lighthouse" in shown
+
+
+def test_short_texts_in_other_languages_get_no_themes() -> None:
+    for text in ("Die Regierung plant neue Steuern.", "Le café de Zoë est très joli.",
+                 "El gobierno anunció nuevas medidas económicas.", "Het kabinet wil de belasting verhogen."):
+        out = run(build([("paragraph", text)]))
+        assert out.themes == [], text
+        assert [d.code for d in out.diagnostics] == ["not-english"], text
+
+
+def test_short_english_texts_with_names_or_loan_words_still_get_themes() -> None:
+    for text in ("Charles de Gaulle Airport expands terminals.", "Zoë’s café reopens in Montréal.",
+                 "Ferry workers strike at the port.", "Van Gogh painting sells for record sum."):
+        out = run(build([("paragraph", text)]))
+        assert out.themes, text
+        assert "not-english" not in [d.code for d in out.diagnostics], text
+
+
+def test_a_sentence_in_another_language_inside_english_prose_gives_no_keyphrases() -> None:
+    doc = build([
+        ("paragraph", "The harbour minister opened the new container terminal. « Le gouvernement "
+                      "français est présent à Marseille pour soutenir le port », a déclaré le "
+                      "ministre. Die Regierung plant neue Steuern. The container terminal handles "
+                      "ships from Asia, and the minister praised the terminal workers."),
+    ])
+    out = run(doc)
+    shown = " ".join(k.text.lower() for t in out.themes for k in t.keyphrases)
+    assert "container terminal" in shown
+    for word in ("français", "présent", "déclaré", "gouvernement", "regierung", "steuern", "neue"):
+        assert word not in shown

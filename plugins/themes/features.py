@@ -17,12 +17,13 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from pipeline.model import Block, Document
 from plugins.themes.candidates import NOUN, Candidate, Parts, collect, display_text
+from plugins.themes.language import foreign_sentence
 from plugins.themes.text import Token, rarity, split_sentences, tag_sentences, tokenize
 
 PROSE_KINDS = frozenset({"title", "heading", "paragraph", "list_item", "quote"})
@@ -174,6 +175,12 @@ def _tokens_of(doc: Document, max_prose_words: int | None = None) -> tuple[list[
         sents = split_sentences(toks, text, block.start)
         kind = block.kind if block.kind in ("title", "heading") else "body"
         tagged = tag_sentences(sents, first_sent=len(sent_kind), title_case=kind != "body")
+        foreign = [k for k, sent in enumerate(sents) if foreign_sentence([t[0] for t in sent])]
+        if foreign:
+            # a sentence in another language ("Le gouvernement français est présent à ...")
+            # in English prose: its words are foreign words (Penn tag FW), never candidates
+            marked = {len(sent_kind) + k for k in foreign}
+            tagged = [replace(t, tag="FW") if t.sent in marked else t for t in tagged]
         sent_kind.extend([kind] * len(sents))
         tokens.extend(tagged)
         token_block.extend([bi] * len(tagged))
