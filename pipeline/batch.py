@@ -359,7 +359,8 @@ def run_batch(
     want_documents = bool(hook.document_finished.get_hookimpls())
     listed = isinstance(items, list | tuple) and bool(hook.pipeline_started.get_hookimpls())
     origins = [i.origin for i in items] if listed else []
-    _notify(hook.pipeline_started, config=built.resolved.config.model_dump(mode="json"), inputs=origins)
+    with _stdout_kept_for_data(to_stdout):
+        _notify(hook.pipeline_started, config=built.resolved.config.model_dump(mode="json"), inputs=origins)
     show = progress or NoProgress()
     show.start(n_items)
     t0 = time.perf_counter()
@@ -381,9 +382,7 @@ def run_batch(
             yield item
 
     try:
-        # With -o -, stdout carries only documents: a plugin's print() goes to stderr instead.
-        guard = contextlib.redirect_stdout(sys.stderr) if to_stdout else contextlib.nullcontext()
-        with guard, contextlib.closing(exe.map(_tasks(built, feed(), state))) as outcomes:
+        with _stdout_kept_for_data(to_stdout), contextlib.closing(exe.map(_tasks(built, feed(), state))) as outcomes:
             for item, result in outcomes:
                 pulled.popleft()
                 key = state.keys.pop(item.doc_id, None) if state else None
@@ -450,8 +449,15 @@ def run_batch(
             path = os.path.join(options.output_dir, name)
             if name not in expected and not name.startswith(".") and os.path.isfile(path):
                 report.check_problems.append((path, "unexpected"))
-    _notify(hook.pipeline_finished, summary={**report.totals(), "seconds": report.seconds})
+    with _stdout_kept_for_data(to_stdout):
+        _notify(hook.pipeline_finished, summary={**report.totals(), "seconds": report.seconds})
     return report
+
+
+def _stdout_kept_for_data(to_stdout: bool) -> contextlib.AbstractContextManager[Any]:
+    """With ``-o -`` standard output carries only documents: plugins' ``print()`` calls (in
+    stages run here and in event hooks) go to standard error instead."""
+    return contextlib.redirect_stdout(sys.stderr) if to_stdout else contextlib.nullcontext()
 
 
 def _notify(hook: Any, **kwargs: Any) -> None:

@@ -50,3 +50,13 @@ def test_print_in_a_stage_never_corrupts_the_jsonl_stream(tmp_path: Path, worker
     docs = [json.loads(line) for line in res.stdout.splitlines()]
     assert [d["id"] for d in docs] == [f"d{i}" for i in range(40)]
     assert "debug: processing d0" in res.stderr
+
+
+@pytest.mark.parametrize("docs", [1, 3])
+def test_prints_on_plugin_import_and_in_run_hooks_never_reach_the_jsonl_stream(tmp_path: Path, docs: int) -> None:
+    lines = "".join(json.dumps({"id": f"d{i}", "text": "x"}) + "\n" for i in range(docs))
+    res = run(tmp_path, "", "-", "-o", "-", "--set", "plugins=[copydesk_noisy]", stdin=lines)
+    assert res.returncode == 0, res.stderr
+    assert [json.loads(line)["id"] for line in res.stdout.splitlines()] == [f"d{i}" for i in range(docs)]
+    for said in ("noisy: imported", "noisy: pipeline started", "noisy: pipeline finished"):
+        assert said in res.stderr

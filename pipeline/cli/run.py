@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -41,7 +42,8 @@ def _split_args(args: tuple[str, ...]) -> tuple[str | None, list[str]]:
 @click.option("-o", "--output", "output_dir", metavar="DIR", help="Output directory; '-' writes JSON lines to stdout.")
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a config value (repeatable).")
 @click.option("--include", multiple=True, metavar="GLOB", help="Only files in input directories matching GLOB.")
-@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files in input directories matching GLOB.")
+@click.option("--exclude", multiple=True, metavar="GLOB",
+              help="Skip files, or whole folders, in input directories matching GLOB.")
 @click.option("-j", "--workers", type=click.IntRange(min=1), metavar="N", help="Worker processes [default: CPU cores].")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
               help="Kill a document's worker after SECONDS; the document fails with status timeout.")
@@ -102,7 +104,10 @@ def run(
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
         os.environ.setdefault(name, "1")
     config_path, inputs = _split_args(args)
-    built = build(config_path, list(overrides))
+    # `run` writes nothing to stdout but `-o -` documents: a plugin module printing when it is
+    # imported (or a component's constructor) must not corrupt that stream.
+    with contextlib.redirect_stdout(sys.stderr):
+        built = build(config_path, list(overrides))
     cfg = built.resolved.config
     out = output_dir or cfg.output_dir
     if check and out == "-":
