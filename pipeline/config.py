@@ -62,7 +62,7 @@ class PipelineConfig(_Forbid):
 
     :ivar inputs: files, directories or JSONL corpora; ``-`` is standard input.
     :ivar include: glob patterns files inside input directories must match.
-    :ivar exclude: glob patterns of files inside input directories to skip.
+    :ivar exclude: glob patterns of files (or whole folders) inside input directories to skip.
     :ivar output_dir: where exporters write; ``-`` streams JSON lines to stdout.
     :ivar plugins: extra plugin modules to import (trusted code).
     :ivar readers: reader name -> settings for that reader.

@@ -126,11 +126,20 @@ def _disambiguate(items: list[InputItem]) -> list[InputItem]:
 
 
 def _walk(root: str, include: list[str], exclude: list[str], skip: str | None = None) -> list[str]:
+    """Files under ``root``, sorted; an ``exclude`` pattern that matches a directory (its path
+    relative to ``root`` or its name; a trailing ``/`` is allowed) leaves out all of it."""
     found = []
+    dir_exclude = [p.rstrip("/") for p in exclude if p.rstrip("/")]
+
+    def excluded_dir(dirpath: str, name: str) -> bool:
+        rel = os.path.relpath(os.path.join(dirpath, name), root).replace(os.sep, "/")
+        return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(name, p) for p in dir_exclude)
+
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(
             d for d in dirnames
             if not d.startswith(".") and (skip is None or os.path.realpath(os.path.join(dirpath, d)) != skip)
+            and not excluded_dir(dirpath, d)
         )
         for name in sorted(filenames):
             if name.startswith("."):
@@ -220,7 +229,8 @@ def collect_inputs(
     """Expand input arguments into items, in a deterministic order.
 
     Directories are walked recursively in sorted order (hidden files skipped; ``include`` /
-    ``exclude`` globs match the path relative to the directory or the file name; with
+    ``exclude`` globs match the path relative to the directory or the file name, and an
+    ``exclude`` glob matching a subdirectory's path or name leaves out that whole folder; with
     ``suffixes``, only files a reader claims, ``.jsonl`` corpora and files without a suffix are
     taken, so images or PDFs beside the texts are not read). A file named explicitly is always
     taken. A ``.jsonl`` file yields one item per line; ``-`` reads JSONL from standard input.

@@ -37,6 +37,15 @@ def test_include_and_exclude_globs(tmp_path: Path) -> None:
     assert ids == ["a"]
 
 
+@pytest.mark.parametrize("pattern", ["d1", "d1/", "d*", "sub/d1"])
+def test_exclude_naming_a_directory_leaves_out_the_whole_folder(tmp_path: Path, pattern: str) -> None:
+    for rel in ("sub/d1/a.txt", "sub/d1/deep/b.txt", "sub/d2.txt", "top.txt"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(rel)
+    ids = [i.doc_id for i in collect_inputs([str(tmp_path)], exclude=[pattern])]
+    assert ids == (["top"] if pattern == "d*" else ["sub__d2", "top"])
+
+
 def test_jsonl_corpus_lines_become_documents(tmp_path: Path) -> None:
     corpus = tmp_path / "c.jsonl"
     corpus.write_text(
