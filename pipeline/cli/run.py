@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -103,7 +104,10 @@ def run(
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
         os.environ.setdefault(name, "1")
     config_path, inputs = _split_args(args)
-    built = build(config_path, list(overrides))
+    # `run` writes nothing to stdout but `-o -` documents: a plugin module printing when it is
+    # imported (or a component's constructor) must not corrupt that stream.
+    with contextlib.redirect_stdout(sys.stderr):
+        built = build(config_path, list(overrides))
     cfg = built.resolved.config
     out = output_dir or cfg.output_dir
     if check and out == "-":
