@@ -99,3 +99,10 @@ def test_a_sentence_in_another_language_inside_english_prose_gives_no_keyphrases
     assert "container terminal" in shown
     for word in ("français", "présent", "déclaré", "gouvernement", "regierung", "steuern", "neue"):
         assert word not in shown
+
+
+def test_indefinite_pronouns_are_not_candidate_words() -> None:
+    found = surfaces(build([("paragraph", "The census must count everyone, and nobody should be "
+                                          "missed: everything depends on the census count.")]))
+    assert "census count" in found
+    assert not [s for s in found if {"everyone", "nobody", "everything"} & set(s.split())]

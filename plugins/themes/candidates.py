@@ -37,7 +37,8 @@ STOP = frozenset(
     should so some such than that the their theirs them themselves then there these they this
     those through to too under until up upon us very via was we were what whatever when where
     whether which while who whom whose why will with within without would yet you your yours
-    yourself yourselves mr mrs ms dr""".split()
+    yourself yourselves mr mrs ms dr everyone everybody someone somebody anyone anybody nobody
+    everything something anything nothing none""".split()
 )
 
 # Adjectives that date or count rather than describe ("recent years", "new phase"): never part of
