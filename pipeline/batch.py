@@ -135,9 +135,10 @@ class BatchReport:
     Per-document entries are spooled to a temporary file as they arrive (memory stays flat
     over thousands of documents); totals and per-step seconds are kept as running sums.
 
-    :ivar check_problems: with ``check``: ``(path, "differs" | "missing" | "unexpected")`` per
-        file; ``unexpected`` is a visible file in the output directory that no input produces
-        (looked for only when every document ran without failure).
+    :ivar check_problems: with ``check``: ``(path, "differs" | "missing" | "stale" | "unexpected")``
+        per file; ``stale`` is an output of a document that fails now (a run removes it),
+        ``unexpected`` a visible file in the output directory that no input produces (looked
+        for unless ``fail_fast`` left inputs unrun).
     :ivar stopped_early: ``fail_fast`` stopped the batch before every input ran; the inputs it
         never started are listed with status ``not-run``.
     """
@@ -415,8 +416,18 @@ def run_batch(
                         where = item.origin or item.doc_id
                         message = result.error or result.status
                         log.error("%s", message if message.startswith(where) else f"{where}: {message}")
-                    if state is not None and not options.check:
-                        state.cache.forget(item.doc_id)
+                    if not to_stdout:
+                        # its previous outputs no longer match its input: the run removes them
+                        recorded = []
+                        if state is not None:
+                            recorded = (state.cache.recorded_outputs(item.doc_id) if options.check
+                                        else state.cache.forget(item.doc_id))
+                        stale = sorted(set(recorded) | _output_names(built, item.doc_id))
+                        if options.check:
+                            _flag_stale(options.output_dir, stale, report.check_problems)
+                            expected.update(stale)
+                        else:
+                            _remove_outputs(options.output_dir, stale)
                 if options.check:
                     expected.update(names)
                 report.add(_report_entry(item, result, names))
@@ -444,7 +455,7 @@ def run_batch(
                       failures - MAX_LOGGED_FAILURES)
     if report.stopped_early and not report.totals()["not-run"]:
         report.stopped_early = False  # the failure was among the last documents: nothing left out
-    if options.check and not failures and not report.stopped_early and os.path.isdir(options.output_dir):
+    if options.check and not report.stopped_early and os.path.isdir(options.output_dir):
         for name in sorted(os.listdir(options.output_dir)):
             path = os.path.join(options.output_dir, name)
             if name not in expected and not name.startswith(".") and os.path.isfile(path):
@@ -466,6 +477,31 @@ def _notify(hook: Any, **kwargs: Any) -> None:
         hook(**kwargs)
     except Exception as err:  # noqa: BLE001 - an observer's bug must not lose documents
         log.error("a %s hook implementation raised %s: %s", hook.name, type(err).__name__, err)
+
+
+def _output_names(built: Built, doc_id: str) -> set[str]:
+    """The file names the exporters give ``doc_id``'s outputs (as :meth:`Pipeline.export` does)."""
+    return {doc_id + exporter.suffix for exporter in built.pipeline.exporters}
+
+
+def _remove_outputs(out_dir: str, names: list[str]) -> None:
+    """Delete these outputs of a failed document (a missing file is fine; others are logged)."""
+    from pipeline.outputs import safe_target
+
+    for name in names:
+        try:
+            os.unlink(safe_target(out_dir, name))
+        except FileNotFoundError:
+            continue
+        except (OSError, OutputError) as err:
+            log.warning("%s: cannot remove the stale output of a failed document: %s", name, err)
+
+
+def _flag_stale(out_dir: str, names: list[str], problems: list[tuple[str, str]]) -> None:
+    """With ``check``: a failed document's outputs on disk would be removed by the run."""
+    for name in names:
+        if read_existing(out_dir, name) is not None:
+            problems.append((os.path.join(out_dir, name), "stale"))
 
 
 def _compare(out_dir: str, outputs: dict[str, bytes], problems: list[tuple[str, str]]) -> None:

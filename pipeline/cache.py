@@ -238,9 +238,25 @@ class DocumentCache:
         except OSError as err:
             log.warning("cannot write cache entry for %s in %s: %s", doc_id, self.root, err)
 
-    def forget(self, doc_id: str) -> None:
-        """Drop the entry of ``doc_id`` (it failed this time, so it must run next time)."""
+    def recorded_outputs(self, doc_id: str) -> list[str]:
+        """The output file names the entry of ``doc_id`` records (``[]`` without a readable entry)."""
+        try:
+            with open(self._entry_path(doc_id), "rb") as fh:
+                entry = json.loads(fh.read())
+        except (OSError, ValueError):
+            return []
+        outputs = entry.get("outputs") if isinstance(entry, dict) else None
+        return sorted(n for n in outputs if isinstance(n, str)) if isinstance(outputs, dict) else []
+
+    def forget(self, doc_id: str) -> list[str]:
+        """Drop the entry of ``doc_id`` (it failed this time, so it must run next time).
+
+        :returns: :meth:`recorded_outputs` before the entry was dropped, so the caller can
+            remove those stale outputs.
+        """
+        names = self.recorded_outputs(doc_id)
         try:
             os.unlink(self._entry_path(doc_id))
         except OSError:
             pass
+        return names

@@ -363,6 +363,21 @@ def test_failed_document_is_not_cached(tmp_path: Path) -> None:
     assert statuses(report(tmp_path)) == {"a": "failed", "b": "skipped-cached"}
 
 
+@pytest.mark.parametrize("cache", [True, False])
+def test_a_document_that_now_fails_loses_its_old_outputs_and_check_agrees(tmp_path: Path, cache: bool) -> None:
+    make_project(tmp_path, {"a.txt": "fine\n", "b.txt": "also fine\n"})
+    flags = () if cache else ("--no-cache",)
+    assert cli(tmp_path, *flags).returncode == 0
+    (tmp_path / "in/b.txt").write_text("RAISE now\n", encoding="utf-8")
+    res = cli(tmp_path, *flags, "--check")
+    assert res.returncode == 1 and "stale: out/b.json" in res.stderr.decode()
+    assert (tmp_path / "out/b.json").exists()  # --check writes (and removes) nothing
+    assert cli(tmp_path, *flags).returncode == 1
+    assert sorted(outputs(tmp_path)) == ["a.json"]
+    res = cli(tmp_path, *flags, "--check")
+    assert res.returncode == 1 and "outputs match" in res.stderr.decode()  # 1: b still fails
+
+
 def test_check_names_differing_files_and_writes_nothing(tmp_path: Path) -> None:
     make_project(tmp_path, GOOD)
     assert cli(tmp_path).returncode == 0
