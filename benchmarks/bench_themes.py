@@ -11,6 +11,12 @@ a long run. Reports the median over repeats of (time per article / words per art
 both wall-clock and CPU time of this process (CPU time is steadier on a shared machine). With
 ``--jsonl`` the articles are read from a JSONL corpus (``{"text", "title"?}``; first half warms
 up, second half is timed).
+
+    PYTHONPATH=. .venv/bin/python benchmarks/bench_themes.py --jsonl ../shared/eval/keyphrase/duc2001.jsonl --long 8
+
+``--long N``: one document of all the corpus texts (or generated articles) repeated N times, one
+paragraph block each: the stage's seconds and the growth of this process's peak memory (the
+stage analyses at most ``max_prose_words`` of it, so both stay bounded).
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import argparse
 import json
 import random
 import re
+import resource
 import statistics
 import time
 
@@ -75,8 +82,12 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=50)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--jsonl", help="time articles from this JSONL corpus instead")
+    ap.add_argument("--long", type=int, default=0, metavar="N", help="time one document of the texts repeated N times")
     args = ap.parse_args()
     stage = ThemeExtractor()
+    if args.long:
+        long_document(stage, args.jsonl, args.long)
+        return
     if args.jsonl:
         corpus = from_jsonl(args.jsonl)
         warm, docs = corpus[: len(corpus) // 2], corpus[len(corpus) // 2 :]
@@ -101,6 +112,26 @@ def main() -> None:
           f"(median of {args.repeat} runs over {len(docs)} articles of ~{words:.0f} words; "
           f"min {min(per):.2f}, max {max(per):.2f}); CPU {statistics.median(cpu):.2f} ms "
           f"(min {min(cpu):.2f}); first document {first_ms:.0f} ms")
+
+
+def long_document(stage: ThemeExtractor, jsonl: str | None, times: int) -> None:
+    """Time the stage on one document of the corpus texts repeated ``times`` times."""
+    if jsonl:
+        with open(jsonl, encoding="utf-8") as f:
+            texts = [json.loads(line)["text"] for line in f]
+    else:
+        texts = [article(random.Random(i)).text for i in range(50)]
+    paras = [p.strip() for t in texts for p in re.split(r"\n\s*\n", t) if p.strip()] * times
+    doc = build([("paragraph", p) for p in paras], doc_id="long")
+    stage.process(build([("paragraph", paras[0])]))  # imports and data files, not measured
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    out = stage.process(doc)
+    sec = time.perf_counter() - t0
+    grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    notes = [d.code for d in out.diagnostics if d.stage == stage.name]
+    print(f"themes, one document of {len(doc.text) / 1e6:.1f} MB ({len(doc.text.split())} words): "
+          f"{sec:.2f} s, peak memory +{grown:.0f} MB, {len(out.themes)} themes, diagnostics {notes}")
 
 
 if __name__ == "__main__":
