@@ -2,8 +2,8 @@
 
 A config names the inputs, reader settings, the ordered stages with their settings, the
 exporters and the output directory. It is validated completely before any document runs:
-unknown keys, wrong types, unknown stage/reader/exporter names and broken stage contracts all
-raise :class:`~pipeline.errors.ConfigError` with the form
+unknown keys, wrong types, unknown stage/reader/exporter names, a stage or exporter listed
+twice and broken stage contracts all raise :class:`~pipeline.errors.ConfigError` with the form
 ``pipeline.yaml:14: stages -> 1 -> settings -> top_k: Input should be a valid integer``.
 """
 
@@ -295,8 +295,15 @@ def resolve(loaded: LoadedConfig, registry: Registry, failed_plugins: list[str] 
             raise loaded.error(("readers", rname), _unknown("reader", rname, list(registry.readers), failed))
 
     def build(kind: str, steps: list[Any], table: dict[str, Entry[Any]]) -> list[ResolvedStep]:
-        out = []
+        out: list[ResolvedStep] = []
+        first: dict[str, int] = {}
         for i, step in enumerate(steps):
+            if step.name in first:  # a second run of a stage, or an exporter writing the same files
+                line = loaded.line_of((kind, first[step.name]))
+                where = f"line {line}" if line else f"{kind} -> {first[step.name]}"
+                raise loaded.error((kind, i, "name"), f"{kind[:-1]} {step.name!r} is listed twice "
+                                   f"(first on {where}); each {kind[:-1]} may appear once")
+            first[step.name] = i
             entry = table.get(step.name)
             if entry is None:
                 raise loaded.error((kind, i, "name"), _unknown(kind[:-1], step.name, list(table), failed))

@@ -112,6 +112,17 @@ def test_overrides_are_validated_like_the_file(tmp_path: Path) -> None:
     assert "no stage 'nosuch'" in error_of(tmp_path, BASE, ["stages.nosuch.top_k=1"])
 
 
+@pytest.mark.parametrize("kind, text, line", [
+    ("stage", BASE.replace("exporters:", "  - name: wordcount\nexporters:"), 8),
+    ("exporter", BASE + "  - name: json\n", 10),
+])
+def test_a_stage_or_exporter_listed_twice_names_both_lines(tmp_path: Path, kind: str, text: str, line: int) -> None:
+    name, first = ("wordcount", 5) if kind == "stage" else ("json", 9)
+    msg = error_of(tmp_path, text)
+    assert f"pipeline.yaml:{line}: {kind}s -> " in msg
+    assert msg.endswith(f"{kind} {name!r} is listed twice (first on line {first}); each {kind} may appear once")
+
+
 def test_config_hash_changes_with_settings(tmp_path: Path) -> None:
     a = build(write(tmp_path, BASE)).resolved.config_hash()
     b = build(write(tmp_path, BASE), ["stages.wordcount.top_k=6"]).resolved.config_hash()
