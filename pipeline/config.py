@@ -73,7 +73,7 @@ class PipelineConfig(_Forbid):
     inputs: list[str] = Field(default_factory=lambda: ["seeds"])
     include: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
-    output_dir: str = "outputs"
+    output_dir: str = Field(default="outputs", min_length=1)
     plugins: list[str] = Field(default_factory=list)
     readers: dict[str, dict[str, Any]] = Field(default_factory=dict)
     stages: list[StageConfig] = Field(default_factory=list)
@@ -162,14 +162,17 @@ def apply_overrides(loaded: LoadedConfig, overrides: list[str]) -> None:
         value, _ = load_yaml(raw_value or "''", f"--set {key}")
         parts = key.split(".")
         data = loaded.data
-        if parts[0] in ("stages", "exporters") and len(parts) == 3:
+        if parts[0] in ("stages", "exporters") and len(parts) != 1:
+            _check_step_key(data, parts, raw_value)
             steps = data.get(parts[0])
             if not isinstance(steps, list):
                 raise ConfigError(f"--set {key}: the config has no {parts[0]} list")
             matches = [s for s in steps if isinstance(s, dict) and s.get("name") == parts[1]]
             if not matches:
                 names = [s.get("name") for s in steps if isinstance(s, dict)]
-                raise ConfigError(f"--set {key}: no {parts[0][:-1]} {parts[1]!r} in the pipeline; it has {names}")
+                by_name = f" ({parts[0]} are addressed by name)" if parts[1].isdigit() else ""
+                raise ConfigError(f"--set {key}: no {parts[0][:-1]} {parts[1]!r} in the pipeline{by_name}; "
+                                  f"it has {names}")
             for step in matches:
                 step.setdefault("settings", {})[parts[2]] = value
                 loaded.overrides[(parts[0], steps.index(step), "settings", parts[2])] = item
@@ -183,6 +186,27 @@ def apply_overrides(loaded: LoadedConfig, overrides: list[str]) -> None:
             raise ConfigError(f"--set {key}: cannot set a key inside a non-mapping")
         node[parts[-1]] = value
         loaded.overrides[tuple(parts)] = item
+
+
+def _check_step_key(data: dict[str, Any], parts: list[str], raw_value: str) -> None:
+    """Refuse ``stages.1.settings.top_k`` and other keys that are not ``stages.NAME.SETTING``
+    (stages and exporters are a list, addressed by registered name), showing the key meant.
+
+    :raises ConfigError: ``--set stages.1.settings.top_k: a stage setting is set as
+        stages.NAME.SETTING=VALUE (here: stages.themes.top_k=3); the pipeline's stages: ...``.
+    """
+    if len(parts) == 3:
+        return  # the right shape; an unknown name is the caller's to report
+    steps = data.get(parts[0])
+    names = [str(s.get("name")) for s in steps if isinstance(s, dict)] if isinstance(steps, list) else []
+    kind = parts[0][:-1]
+    guess = next((p for p in parts[1:] if p in names), None)
+    if guess is None and parts[1].isdigit() and int(parts[1]) < len(names):
+        guess = names[int(parts[1])]
+    setting = parts[-1] if len(parts) > 3 else "SETTING"
+    example = f"{parts[0]}.{guess or 'NAME'}.{setting}={raw_value}"
+    raise ConfigError(f"--set {'.'.join(parts)}: a {kind} setting is set as {parts[0]}.NAME.SETTING=VALUE "
+                      f"(here: {example}); the pipeline's {parts[0]}: {', '.join(names) or 'none'}")
 
 
 def _close_matches(word: str, candidates: list[str]) -> list[str]:

@@ -13,11 +13,13 @@ shown with U+FFFD in messages and ``source.path``; the file itself is still read
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import hashlib
 import json
 import os
 import re
+import stat
 import sys
 import unicodedata
 from collections.abc import Iterator
@@ -145,6 +147,8 @@ def _walk(root: str, include: list[str], exclude: list[str], skip: str | None = 
             if name.startswith("."):
                 continue
             full = os.path.join(dirpath, name)
+            if not os.path.isfile(full):  # a FIFO, socket or device: reading it would block or never end
+                continue
             rel = os.path.relpath(full, root).replace(os.sep, "/")
             if include and not any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(name, p) for p in include):
                 continue
@@ -259,8 +263,23 @@ def collect_inputs(
         elif os.path.isfile(arg):
             items.extend(_file_items(arg, os.path.basename(arg)))
         else:
-            raise InputError(display_path(arg), "no such file or directory")
+            raise InputError(display_path(arg), _not_readable(arg))
     return _disambiguate(items)
+
+
+def _not_readable(path: str) -> str:
+    """Why ``path``, neither a regular file nor a directory, is no input: missing, or a device,
+    FIFO or socket (reading one would block or never end)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as err:
+        if err.errno != errno.ENOENT:
+            return f"cannot read: {err.strerror or err}"
+        return "a symbolic link to a missing file" if os.path.islink(path) else "no such file or directory"
+    kind = ("a character device" if stat.S_ISCHR(mode) else "a block device" if stat.S_ISBLK(mode)
+            else "a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a special file")
+    return f"not a regular file ({kind}); inputs are files, directories or .jsonl corpora ('-' reads JSONL from stdin)"
 
 
 def _wanted(path: str, suffixes: set[str]) -> bool:

@@ -123,6 +123,25 @@ def test_a_stage_or_exporter_listed_twice_names_both_lines(tmp_path: Path, kind:
     assert msg.endswith(f"{kind} {name!r} is listed twice (first on line {first}); each {kind} may appear once")
 
 
+@pytest.mark.parametrize("override, hint", [
+    ("stages.1.settings.top_k=3", "(here: stages.wordcount.top_k=3)"),
+    ("stages.wordcount.settings.top_k=3", "(here: stages.wordcount.top_k=3)"),
+    ("stages.wordcount=3", "(here: stages.wordcount.SETTING=3)"),
+])
+def test_a_stage_setting_addressed_by_position_or_path_shows_the_key_meant(
+    tmp_path: Path, override: str, hint: str
+) -> None:
+    msg = error_of(tmp_path, BASE, [override])
+    assert msg == (f"--set {override.split('=')[0]}: a stage setting is set as stages.NAME.SETTING=VALUE "
+                   f"{hint}; the pipeline's stages: fake_sections, wordcount")
+    assert "(stages are addressed by name)" in error_of(tmp_path, BASE, ["stages.1.top_k=3"])
+
+
+def test_an_empty_output_dir_is_a_config_error(tmp_path: Path) -> None:
+    assert error_of(tmp_path, BASE, ["output_dir="]) == (
+        "--set output_dir=: output_dir: String should have at least 1 character")
+
+
 def test_config_hash_changes_with_settings(tmp_path: Path) -> None:
     a = build(write(tmp_path, BASE)).resolved.config_hash()
     b = build(write(tmp_path, BASE), ["stages.wordcount.top_k=6"]).resolved.config_hash()

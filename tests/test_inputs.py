@@ -117,6 +117,25 @@ def test_missing_input_is_an_error() -> None:
         collect_inputs(["/nonexistent/file.txt"])
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo") or not os.path.exists("/dev/zero"), reason="POSIX only")
+def test_devices_fifos_and_dangling_links_are_named_for_what_they_are(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "dangling").symlink_to(tmp_path / "gone.txt")
+    for path, why in (("/dev/zero", "not a regular file (a character device)"),
+                      (str(tmp_path / "pipe"), "not a regular file (a named pipe)"),
+                      (str(tmp_path / "dangling"), "a symbolic link to a missing file")):
+        with pytest.raises(InputError) as info:
+            collect_inputs([path])
+        assert str(info.value).startswith(f"{path}: {why}")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX only")
+def test_a_fifo_inside_an_input_directory_is_skipped_not_read(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("a")
+    os.mkfifo(tmp_path / "b.txt")
+    assert [i.doc_id for i in collect_inputs([str(tmp_path)])] == ["a"]
+
+
 @pytest.mark.parametrize("raw", ["..", ".", "a/b", "../../x", "\x00", "", "a" * 500])
 def test_safe_ids_never_escape(raw: str) -> None:
     out = safe_id(raw)
