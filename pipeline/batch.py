@@ -141,6 +141,9 @@ class BatchReport:
         for unless ``fail_fast`` left inputs unrun).
     :ivar stopped_early: ``fail_fast`` stopped the batch before every input ran; the inputs it
         never started are listed with status ``not-run``.
+    :ivar aborted: why the batch ended before its end (``interrupted``, an output that could not
+        be written); the report then holds the documents recorded so far and, for a list of
+        inputs, the others as ``not-run``.
     """
 
     config_hash: str = ""
@@ -150,6 +153,7 @@ class BatchReport:
     workers: int = 1
     check_problems: list[tuple[str, str]] = field(default_factory=list)
     stopped_early: bool = False
+    aborted: str | None = None
     check: bool = False
     _counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
     _stage_sums: dict[str, float] = field(default_factory=dict)
@@ -192,6 +196,7 @@ class BatchReport:
             "executor": self.executor,
             "workers": self.workers,
             "stopped_early": self.stopped_early,
+            "aborted": self.aborted,
             "config_hash": self.config_hash,
             "plugins": self.plugins,
         }
@@ -319,16 +324,19 @@ def run_batch(
     options: BatchOptions,
     executor: Executor | None = None,
     progress: Progress | None = None,
+    report: BatchReport | None = None,
 ) -> BatchReport:
     """Process ``items`` and write their outputs; return the report.
 
     :param items: the inputs, consumed lazily (a list gives the progress display its total).
     :param executor: overrides the executor chosen from ``options``.
     :param progress: where to report progress (default: nothing).
+    :param report: the report to fill (a caller that passes one still has it, with
+        :attr:`BatchReport.aborted` set, when the batch raises).
     :raises pipeline.outputs.OutputError: the output directory cannot be written.
     :raises pipeline.errors.ConfigError: ``check`` with ``-o -``; the Dask extra is missing.
     """
-    from pipeline.executors.base import WrittenResult, not_run
+    from pipeline.executors.base import WrittenResult, internal_failure, not_run
     from pipeline.progress import NoProgress
 
     to_stdout = options.output_dir == "-"
@@ -336,13 +344,12 @@ def run_batch(
         raise ConfigError("--check compares files in an output directory; it cannot be used with -o -")
     n_items = len(items) if isinstance(items, list | tuple) else None
     exe = executor or make_executor(built, options, n_items)
-    report = BatchReport(
-        config_hash=built.resolved.config_hash(),
-        plugins={name: info.version for name, info in sorted(built.plugins.info.items())},
-        executor=type(exe).__name__.removesuffix("Executor").lower(),
-        workers=getattr(exe, "workers", 1),
-        check=options.check,
-    )
+    report = report if report is not None else BatchReport()
+    report.config_hash = built.resolved.config_hash()
+    report.plugins = {name: info.version for name, info in sorted(built.plugins.info.items())}
+    report.executor = type(exe).__name__.removesuffix("Executor").lower()
+    report.workers = getattr(exe, "workers", 1)
+    report.check = options.check
     stream = options.stdout
     if to_stdout and stream is None:
         if sys.stdout is None:  # started with standard output closed
@@ -372,6 +379,7 @@ def run_batch(
         return write_atomic(out_dir, name, data, fsync=options.fsync)
 
     items_iter = iter(items)
+    current: InputItem | None = None
     pulled: deque[InputItem] = deque()  # handed to the executor, outcome not yet recorded
 
     def feed() -> Iterator[InputItem]:
@@ -385,7 +393,7 @@ def run_batch(
     try:
         with _stdout_kept_for_data(to_stdout), contextlib.closing(exe.map(_tasks(built, feed(), state))) as outcomes:
             for item, result in outcomes:
-                pulled.popleft()
+                current = item
                 key = state.keys.pop(item.doc_id, None) if state else None
                 names = sorted(result.outputs)
                 if result.status == "ok":
@@ -445,8 +453,20 @@ def run_batch(
                     # (a pool worker may have written their outputs already)
                     exe.stop()
                     report.stopped_early = True
+                pulled.popleft()
+                current = None
         for item in [*pulled, *items_iter]:
             report.add(_report_entry(item, not_run(item), []))
+    except BaseException as err:
+        report.aborted = "interrupted" if isinstance(err, KeyboardInterrupt) else str(err) or type(err).__name__
+        # list what never ran; a lazy source (stdin) is not read on to its end
+        rest = list(items_iter) if isinstance(items, list | tuple) else []
+        for item in [*pulled, *rest]:
+            if item is current:  # the document being recorded when it happened (its write failed)
+                report.add(_report_entry(item, internal_failure(item, report.aborted), []))
+            else:
+                report.add(_report_entry(item, not_run(item), []))
+        raise
     finally:
         show.finish()
         report.seconds = time.perf_counter() - t0
@@ -524,27 +544,61 @@ def _report_entry(item: InputItem, result: DocumentResult, outputs: list[str]) -
     }
 
 
-def write_report(path: str, report: BatchReport) -> None:
+def check_report_path(path: str) -> None:
+    """Fail before the batch runs when the report could not be written at ``path`` (``-`` is
+    standard output): its directory must exist and take a new file, and ``path`` must not be a
+    directory.
+
+    :raises pipeline.outputs.OutputError: ``r/x.json: cannot write the report: No such file or directory``.
+    """
+    if path == "-":
+        return
+    target = os.path.abspath(path)
+    if os.path.isdir(target):
+        raise OutputError(f"{path}: cannot write the report: Is a directory")
+    try:
+        fd, tmp = create_temporary(os.path.dirname(target), os.path.basename(target))
+    except OSError as err:
+        raise OutputError(f"{path}: cannot write the report: {err.strerror or err}") from None
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(tmp)
+
+
+def _write_report_to(fh: IO[bytes], report: BatchReport) -> None:
+    head = json.dumps(report.header(), indent=2, ensure_ascii=False)
+    fh.write(head[:-2].encode("utf-8") + b',\n  "documents": [')
+    for i, entry in enumerate(report.iter_documents()):
+        fh.write((",\n    " if i else "\n    ").encode("utf-8"))
+        fh.write(json.dumps(entry, ensure_ascii=False).encode("utf-8"))
+    fh.write(b"\n  ]\n}\n")
+
+
+def write_report(path: str, report: BatchReport, stdout: IO[bytes] | None = None) -> None:
     """Write the report as JSON, atomically, streaming the entries (one per line).
 
     The file is ``{"totals": ..., ..., "documents": [{...}, ...]}`` (:meth:`BatchReport.header`
     plus the entries of :meth:`BatchReport.add`).
 
+    :param path: a file, or ``-`` for ``stdout`` (default ``sys.stdout.buffer``).
     :raises pipeline.outputs.OutputError: the file cannot be written.
     """
+    if path == "-":
+        stream = stdout if stdout is not None else sys.stdout.buffer
+        try:
+            _write_report_to(stream, report)
+            stream.flush()
+        except OSError as err:
+            raise OutputError(f"--report -: cannot write the report: {err.strerror or err}") from None
+        return
     target = os.path.abspath(path)
-    head = json.dumps(report.header(), indent=2, ensure_ascii=False)
     try:
         fd, tmp = create_temporary(os.path.dirname(target), os.path.basename(target))
     except OSError as err:
         raise OutputError(f"{path}: cannot write the report: {err.strerror or err}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(head[:-2].encode("utf-8") + b',\n  "documents": [')
-            for i, entry in enumerate(report.iter_documents()):
-                fh.write((",\n    " if i else "\n    ").encode("utf-8"))
-                fh.write(json.dumps(entry, ensure_ascii=False).encode("utf-8"))
-            fh.write(b"\n  ]\n}\n")
+            _write_report_to(fh, report)
         os.replace(tmp, target)
     except OSError as err:
         with contextlib.suppress(OSError):

@@ -418,6 +418,48 @@ def test_report_has_statuses_stage_timings_totals_versions_and_config_hash(tmp_p
     assert res.stdout == b""
 
 
+def test_unwritable_report_path_fails_before_the_batch(tmp_path: Path) -> None:
+    make_project(tmp_path, GOOD)
+    res = cli(tmp_path, "--report", "nodir/report.json")
+    assert res.returncode == 2
+    assert res.stderr.decode().strip().splitlines()[-1].startswith("copydesk: error: nodir/report.json")
+    assert not (tmp_path / "out").exists()  # nothing ran
+
+
+def test_report_dash_goes_to_stdout(tmp_path: Path) -> None:
+    make_project(tmp_path, {"a.txt": "fine\n"})
+    res = cli(tmp_path, "--report", "-", "--no-cache")
+    assert res.returncode == 0
+    assert json.loads(res.stdout)["totals"]["ok"] == 1 and not (tmp_path / "-").exists()
+    res = cli(tmp_path, "--report", "-", "-o", "-")
+    assert res.returncode == 2 and b"stdout" in res.stderr
+
+
+def test_report_is_written_when_an_output_cannot_be_written_mid_batch(tmp_path: Path) -> None:
+    make_project(tmp_path, GOOD)
+    (tmp_path / "out" / "d02.json").mkdir(parents=True)  # a directory where an output goes
+    res = cli(tmp_path, "--workers", "1", "--no-cache", "--report", "report.json")
+    assert res.returncode == 2 and b"d02.json" in res.stderr.strip().splitlines()[-1]
+    rep = report(tmp_path)
+    assert "d02.json" in rep["aborted"]
+    assert len(rep["documents"]) == len(GOOD) and statuses(rep)["d05"] in ("ok", "not-run")
+
+
+def test_interrupted_batch_still_writes_its_report(tmp_path: Path) -> None:
+    make_project(tmp_path, {"a.txt": "fine\n", "b.txt": "HANG\n", "c.txt": "fine\n"})
+    proc = cli(tmp_path, "--workers", "2", "--no-cache", "--report", "report.json", wait=False)
+    deadline = time.monotonic() + 60
+    while not (tmp_path / "out" / "a.json").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    rep = report(tmp_path)
+    assert rep["aborted"] == "interrupted"
+    assert statuses(rep)["a"] == "ok" and statuses(rep)["b"] == "not-run" and len(rep["documents"]) == 3
+
+
 def test_plain_progress_lines_without_a_terminal() -> None:
     import io
 

@@ -51,7 +51,7 @@ def _split_args(args: tuple[str, ...]) -> tuple[str | None, list[str]]:
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://host:8786.")
 @click.option("--fail-fast", is_flag=True, default=None, help="Stop at the first failed document.")
 @click.option("--max-failures", type=click.IntRange(min=0), metavar="N", help="Exit 0 if at most N documents failed.")
-@click.option("--report", "report_path", metavar="FILE", help="Write the JSON run report here.")
+@click.option("--report", "report_path", metavar="FILE", help="Write the JSON run report here ('-': stdout).")
 @click.option("--cache-dir", metavar="DIR", help="Incremental cache location [default: .copydesk-cache].")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the incremental cache.")
 @click.option("--force", is_flag=True, help="Run every document even if its cache entry is valid.")
@@ -92,9 +92,10 @@ def run(
     Exit 0: all documents succeeded; 1: some failed (more than --max-failures), or --check
     found differences; 2: config/usage error or an unwritable output directory.
     """
-    from pipeline.batch import BatchOptions, exit_code, run_batch, write_report
+    from pipeline.batch import BatchOptions, BatchReport, check_report_path, exit_code, run_batch, write_report
     from pipeline.build import build
     from pipeline.cache import DEFAULT_CACHE_DIR
+    from pipeline.errors import CopydeskError
     from pipeline.executors import PipelineSpec
     from pipeline.inputs import collect_inputs
     from pipeline.progress import make_progress
@@ -112,6 +113,10 @@ def run(
     out = output_dir or cfg.output_dir
     if check and out == "-":
         raise click.UsageError("--check compares an output directory; it cannot be used with -o -")
+    if report_path == "-" and out == "-":
+        raise click.UsageError("--report - and -o - would both write to stdout; give the report a file name")
+    if report_path:
+        check_report_path(report_path)  # now, not after the whole batch ran
     spec = PipelineSpec(os.path.abspath(config_path) if config_path else None, tuple(overrides), os.getcwd())
     options = BatchOptions(
         output_dir=out,
@@ -134,7 +139,16 @@ def run(
         log.warning("no input documents found in %s", ", ".join(inputs or cfg.inputs))
     if not built.resolved.exporters and out != "-":
         log.warning("the pipeline has no exporters: nothing will be written to %s", out)
-    report = run_batch(built, items, options, progress=make_progress(sys.stderr, progress_mode))
+    report = BatchReport()
+    try:
+        run_batch(built, items, options, progress=make_progress(sys.stderr, progress_mode), report=report)
+    except BaseException:
+        if report_path and report.aborted is not None:  # what ran so far, the rest as not-run
+            try:
+                write_report(report_path, report)
+            except CopydeskError as err:
+                log.error("%s", err)
+        raise
     if report_path:
         write_report(report_path, report)
     for path, problem in report.check_problems:
