@@ -11,6 +11,7 @@ before any document runs.
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import ClassVar, Generic, TypeVar
@@ -19,6 +20,9 @@ from pydantic import BaseModel, ConfigDict
 
 from pipeline.errors import RegistrationError
 from pipeline.model import Document
+
+# Registered names: written in configs and in ``--set stages.NAME.SETTING`` (no dots, no spaces).
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 # What the readers put into every document, so stages may require them.
 READER_PROVIDES: tuple[str, ...] = ("text", "source")
@@ -115,7 +119,8 @@ class Entry(Generic[C]):
 class Registry:
     """Name -> component class, per kind, filled through the ``register_*`` hooks.
 
-    :raises RegistrationError: on a duplicate name (naming both plugins), a missing name, a
+    :raises RegistrationError: on a duplicate name (naming both plugins), a missing name or one
+        that is not letters, digits, ``_`` and ``-`` (a space or a dot cannot be addressed), a
         ``Settings`` that is not a pydantic model, or a class that leaves an abstract method
         (``process``, ``read``, ``render``) undefined, so it could never be instantiated.
     """
@@ -132,6 +137,11 @@ class Registry:
             raise RegistrationError(f"plugin {plugin}: {cls!r} is not a {base.__name__} subclass")
         if not cls.name:
             raise RegistrationError(f"plugin {plugin}: {kind} {cls.__name__} has no name")
+        if not (isinstance(cls.name, str) and _NAME.fullmatch(cls.name)):
+            raise RegistrationError(
+                f"plugin {plugin}: {kind} name {cls.name!r} ({cls.__name__}) must be letters, digits, '_' or '-', "
+                f"starting with a letter or '_' (configs and --set {kind}s.NAME.SETTING=VALUE name it)"
+            )
         settings = getattr(cls, "Settings", None)
         if not (isinstance(settings, type) and issubclass(settings, BaseModel)):
             raise RegistrationError(

@@ -50,6 +50,10 @@ MODULES = {
     "initboom": STAGE.replace('name = "twin"', 'name = "initboom"\n    def __init__(self, settings=None):\n'
                               '        super().__init__(settings)\n        open("/nonexistent/model.bin")')
     + "@hookimpl\ndef register_stages(register):\n    register(Twin)\n",
+    "spaced": STAGE.replace('name = "twin"', 'name = "has space"')
+    + "@hookimpl\ndef register_stages(register):\n    register(Twin)\n",
+    "dotted": STAGE.replace('name = "twin"', 'name = "my.stage"')
+    + "@hookimpl\ndef register_stages(register):\n    register(Twin)\n",
     "noprocess": STAGE.replace('name = "twin"', 'name = "noprocess"').split("    def process")[0]
     + "@hookimpl\ndef register_stages(register):\n    register(Twin)\n",
 }
@@ -128,6 +132,13 @@ def test_stage_whose_constructor_raises_is_one_line_naming_stage_plugin_and_line
     assert line.endswith("pipeline.yaml:3: stages -> 0: stage 'initboom' (plugin initboom) failed to start: "
                          "FileNotFoundError: [Errno 2] No such file or directory: '/nonexistent/model.bin'")
     assert not (plugin_dir / "out").exists()
+
+
+@pytest.mark.parametrize("module, name", [("spaced", "has space"), ("dotted", "my.stage")])
+def test_a_stage_name_configs_cannot_address_is_refused_at_registration(plugin_dir, module, name):
+    line = one_error_line(validate(plugin_dir, f"plugins: [{module}]\n"))
+    assert line.endswith(f"plugin {module}: stage name {name!r} (Twin) must be letters, digits, '_' or '-', "
+                         "starting with a letter or '_' (configs and --set stages.NAME.SETTING=VALUE name it)")
 
 
 def test_stage_without_process_is_refused_at_registration(plugin_dir):
