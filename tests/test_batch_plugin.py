@@ -6,7 +6,8 @@ tests set ``PYTHONPATH``). The markers in a document's text choose the fault:
 
 ``RAISE`` raises, ``HANG`` sleeps for an hour, ``NOTDOC`` returns a string, ``CORRUPT``
 returns a document whose block lies outside the text, ``CRASH`` kills its own process,
-``BASEEXC`` raises a bare ``BaseException``.
+``BASEEXC`` raises a bare ``BaseException``. The ``lazy`` stage is slow on its first call in
+a process (as a stage loading a model on first use) and ``SLOW`` documents take 0.3 s.
 ``BATCH_TEST_PLUGIN_VERSION`` sets the plugin version (for cache invalidation tests).
 """
 
@@ -67,8 +68,27 @@ class Faulty(Stage):
         return doc
 
 
+_LOADED: list[bool] = []
+
+
+class Lazy(Stage):
+    """Sleeps 1.5 s on its first call in a process (a model load), 0.3 s for ``SLOW`` documents."""
+
+    name = "lazy"
+
+    def process(self, doc: Document) -> Document:
+        """Pass ``doc`` through, slowly."""
+        if not _LOADED:
+            time.sleep(1.5)
+            _LOADED.append(True)
+        if "SLOW" in doc.text:
+            time.sleep(0.3)
+        return doc
+
+
 @hookimpl
 def register_stages(register):  # type: ignore[no-untyped-def]
-    """Register ``mark`` and ``faulty``."""
+    """Register ``mark``, ``faulty`` and ``lazy``."""
     register(Mark)
     register(Faulty)
+    register(Lazy)

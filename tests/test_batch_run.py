@@ -200,6 +200,16 @@ def test_hanging_stage_is_killed_by_the_timeout(tmp_path: Path) -> None:
     assert rep["totals"]["timeout"] == 1
 
 
+def test_timeout_clock_starts_after_the_worker_warmed_up(tmp_path: Path) -> None:
+    docs = {f"d{i}.txt": f"Document {i} SLOW\n" for i in range(6)}
+    docs["d3.txt"] = "HANG\n"  # its worker is killed: the replacement warms up again
+    make_project(tmp_path, docs, CONFIG.replace("  - name: faulty\n", "  - name: faulty\n  - name: lazy\n"))
+    res = cli(tmp_path, "--workers", "2", "--timeout", "1", "--no-cache", "--report", "report.json")
+    assert res.returncode == 1
+    st = statuses(report(tmp_path))
+    assert st == {**{f"d{i}": "ok" for i in range(6)}, "d3": "timeout"}, st
+
+
 def test_fail_fast_stops_at_the_first_failure(tmp_path: Path) -> None:
     make_project(tmp_path, {"a.txt": "ok\n", "b.txt": "RAISE\n", "c.txt": "ok\n", "d.txt": "ok\n"})
     res = cli(tmp_path, "--workers", "1", "--fail-fast", "--max-failures", "5", "--report", "report.json")

@@ -8,7 +8,9 @@ and ``stage\tplugin`` before every reader, stage, exporter and write call. The c
 waits on all pipes and process sentinels with :func:`multiprocessing.connection.wait` up to
 the nearest deadline (``start + timeout``). A worker past its deadline gets ``SIGKILL``; its
 document is reported with status ``timeout``, naming the stage that was running; the document
-queued behind it goes to another worker and a fresh worker is started. A worker that dies on
+queued behind it goes to another worker and a fresh worker is started. With a timeout, each
+worker first runs a short warm-up document (its result dropped) before it takes documents, so
+the imports and model loads stages do on first use are not charged to a timed document. A worker that dies on
 its own (a segfault, ``os._exit``) fails only its current document the same way (status
 ``failed``).
 
@@ -59,6 +61,10 @@ log = logging.getLogger(__name__)
 START_METHOD: str | None = None  # None: "fork" when this process runs no other thread, else "spawn"
 _PR_SET_PDEATHSIG = 1
 _STAGE_BUF = 256  # bytes of shared memory holding "stage\tplugin" of the running step
+_WARMING = -2.0  # clock[0] while a worker warms up
+_WARM_UP_LIMIT = 30.0  # seconds a warm-up may take (at least the timeout); it only guards against a hang
+_WARM_UP_TEXT = (b"Warm-up\n\nA short paragraph of plain text. It loads the models and modules that "
+                 b"the stages import on first use, before any document is timed.\n")
 
 
 def _instrument(built: Built, buf: Any) -> None:
@@ -112,9 +118,18 @@ def _die_with_coordinator(coordinator: int) -> None:
     threading.Thread(target=watch, name="copydesk-lifeline", daemon=True).start()
 
 
+def _warm_up(built: Built) -> None:
+    """Run a short document through the pipeline and drop the result, so the lazy imports and
+    model loads of the first real document are paid before any timeout clock starts."""
+    from pipeline.inputs import InputItem
+
+    item = InputItem(doc_id="copydesk-warm-up", path=None, raw=_WARM_UP_TEXT, origin="<warm-up>")
+    safe_process(built, item, keep_json=False, interruptible=False)
+
+
 def _worker_main(spec: PipelineSpec, conn: Connection, buf: Any, clock: Any, keep_json: bool = True,
                  writer: OutputWriter | None = None, coordinator: int | None = None,
-                 inherited: Built | None = None) -> None:
+                 inherited: Built | None = None, warm_up: bool = False) -> None:
     """Body of one pool worker: build once, then process documents sent over ``conn``.
 
     Before each document the worker publishes ``clock[0:2] = [index, start time]`` (shared
@@ -128,6 +143,8 @@ def _worker_main(spec: PipelineSpec, conn: Connection, buf: Any, clock: Any, kee
     :param coordinator: the coordinator's pid; the worker dies with it.
     :param inherited: the coordinator's pipeline, when this worker was forked (its copy of the
         coordinator's memory): used as is instead of rebuilding it from ``spec``.
+    :param warm_up: after building, run :func:`_warm_up` (published as ``clock[0] = -2`` with
+        its start time, so the coordinator can bound it) before reporting ready.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # A worker's stdout is never data (results travel over the pipe): plugins that print, even
@@ -143,6 +160,13 @@ def _worker_main(spec: PipelineSpec, conn: Connection, buf: Any, clock: Any, kee
         with contextlib.suppress(OSError):
             conn.send(("error", f"{type(err).__name__}: {err}"))
         return
+    conn.send(("built", None))
+    if warm_up:
+        clock[1] = time.monotonic()
+        clock[0] = _WARMING
+        _warm_up(built)
+        buf.value = b""
+        clock[0] = -1.0
     conn.send(("ready", None))
     while True:
         try:
@@ -196,6 +220,7 @@ class _Worker:
     conn: Connection
     buf: Any
     clock: Any
+    built: bool = False
     ready: bool = False
     tasks: deque[tuple[int, InputItem]] = field(default_factory=deque)
 
@@ -259,6 +284,10 @@ class ProcessPoolExecutor(Executor):
         self.start_method = start_method
         self.ctx: Any = multiprocessing.get_context(start_method)
         self._pool: list[_Worker] = []
+        # with a timeout, workers warm up before their first document (dropped for the rest of
+        # the run if a warm-up crashes or overruns the timeout)
+        self._warm = bool(timeout)
+        self._warm_limit = max(timeout or 0.0, _WARM_UP_LIMIT)
 
     def stop(self) -> None:
         """As :meth:`Executor.stop`; workers send back the documents waiting in their pipes unrun."""
@@ -275,7 +304,7 @@ class ProcessPoolExecutor(Executor):
         # A forked worker receives the arguments in its copy of memory (no pickling): it may take
         # the built pipeline along; a spawned one rebuilds it from the spec.
         inherited = self.built if self.start_method == "fork" else None
-        args = (self.spec, child, buf, clock, self.keep_json, self.writer, os.getpid(), inherited)
+        args = (self.spec, child, buf, clock, self.keep_json, self.writer, os.getpid(), inherited, self._warm)
         proc = self.ctx.Process(target=_worker_main, args=args, daemon=True, name="copydesk-worker")
         with _single_threaded_math():
             proc.start()
@@ -379,6 +408,9 @@ class ProcessPoolExecutor(Executor):
             if w.tasks:
                 started = w.head_started()
                 waits.append(_UNSTARTED_POLL if started is None else max(0.0, started + self.timeout - now))
+            elif not w.ready:
+                warming = w.clock[0] == _WARMING
+                waits.append(max(0.0, w.clock[1] + self._warm_limit - now) if warming else _UNSTARTED_POLL)
         return min(waits) if waits else None
 
     def _wait(self, pool: list[_Worker], done: dict[int, Outcome], queue: deque[tuple[int, InputItem]]) -> None:
@@ -417,7 +449,18 @@ class ProcessPoolExecutor(Executor):
                         status="timeout", stage=stage, plugin=plugin))
                     dead[id(w)] = w
                     timed_out.add(id(w))
+        if self.timeout:
+            now = time.monotonic()
+            for w in pool:
+                if not w.ready and w.clock[0] == _WARMING and now >= w.clock[1] + self._warm_limit:
+                    dead[id(w)] = w
         for w in dead.values():
+            if not w.ready and w.built:  # its warm-up crashed or overran: start the others cold
+                log.debug("a worker's warm-up failed or took over %s s; workers start without it", self._warm_limit)
+                self._warm = False
+                self._kill(w)
+                pool.remove(w)
+                continue
             if not w.ready:
                 self._kill(w)
                 raise WorkerStartError("a worker process exited before building the pipeline")
@@ -437,7 +480,9 @@ class ProcessPoolExecutor(Executor):
 
     def _receive(self, w: _Worker, msg: Any, done: dict[int, Outcome]) -> None:
         tag, payload = msg
-        if tag == "ready":
+        if tag == "built":
+            w.built = True
+        elif tag == "ready":
             w.ready = True
         elif tag == "error":
             raise WorkerStartError(f"a worker could not build the pipeline: {payload}")
