@@ -34,7 +34,7 @@ import pluggy
 
 from pipeline import hookspecs
 from pipeline.errors import PluginLoadError, RegistrationError
-from pipeline.registry import Component, Registry
+from pipeline.registry import BUILTIN_PREFIX, Component, Registry
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ class LoadedPlugins:
 
 
 def _builtin_name(module: str) -> str:
-    return "copydesk." + module.removeprefix("plugins.")
+    return BUILTIN_PREFIX + module.removeprefix("plugins.")
 
 
 def _selected_entry_points() -> list[md.EntryPoint]:

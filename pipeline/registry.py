@@ -158,14 +158,47 @@ class Registry:
             raise RegistrationError(
                 f"duplicate {kind} name {cls.name!r}: registered by both {other} and {plugin}"
             )
+        if kind == "reader":
+            self._check_suffixes(cls, plugin)
         table[cls.name] = Entry(cls, plugin, version)
 
-    def reader_for(self, path: str) -> str | None:
-        """Name of the reader whose suffixes match ``path`` (longest suffix wins), else ``None``."""
-        low = path.lower()
-        best: tuple[int, str] | None = None
+    def _check_suffixes(self, cls: type[Component], plugin: str) -> None:
+        """A reader's suffixes are lower case with the dot, and no two plugins' readers claim the
+        same one; a plugin's reader may claim a built-in reader's suffix (it then reads those files).
+
+        :raises RegistrationError: a malformed suffix, or one another plugin's reader claims.
+        """
+        suffixes = getattr(cls, "suffixes", ())
+        for suf in suffixes:
+            if not (isinstance(suf, str) and suf.startswith(".") and len(suf) > 1 and suf == suf.lower()):
+                raise RegistrationError(f"plugin {plugin}: reader {cls.name!r} suffix {suf!r} must be lower case "
+                                        "and start with a dot ('.log')")
         for name, entry in sorted(self.readers.items()):
+            shared = sorted(set(suffixes) & set(entry.cls.suffixes))
+            if shared and is_builtin(entry.plugin) == is_builtin(plugin):
+                raise RegistrationError(
+                    f"plugin {plugin}: reader {cls.name!r} claims {shared[0]!r}, which reader {name!r} of plugin "
+                    f"{entry.plugin} claims too; one plugin's reader per suffix (a plugin's reader may replace "
+                    "a built-in one)"
+                )
+
+    def reader_for(self, path: str) -> str | None:
+        """Name of the reader whose suffixes match ``path``, else ``None``: the longest suffix wins,
+        and a plugin's reader wins over the built-in reader of the same suffix."""
+        low = path.lower()
+        best: tuple[int, bool, str] | None = None
+        for name, entry in self.readers.items():
             for suf in entry.cls.suffixes:
-                if low.endswith(suf) and (best is None or len(suf) > best[0]):
-                    best = (len(suf), name)
-        return best[1] if best else None
+                if low.endswith(suf):
+                    rank = (len(suf), not is_builtin(entry.plugin), name)
+                    if best is None or rank[:2] > best[:2]:
+                        best = rank
+        return best[2] if best else None
+
+
+BUILTIN_PREFIX = "copydesk."
+
+
+def is_builtin(plugin: str) -> bool:
+    """Whether ``plugin`` (a registering plugin's name) is one of copydesk's built-in plugins."""
+    return plugin.startswith(BUILTIN_PREFIX)

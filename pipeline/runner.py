@@ -107,9 +107,12 @@ class Pipeline:
         ]
 
     def reader_name(self, item: InputItem) -> str:
-        """Pick the reader: the JSONL format hint, else the file suffix, else plain text."""
-        if item.format and item.format.lower() in FORMAT_READERS:
-            name = FORMAT_READERS[item.format.lower()]
+        """Pick the reader: the JSONL format hint (read as a suffix, ``md`` as ``.md``, so a
+        plugin's reader of that suffix takes it; else a built-in name such as ``text``), else
+        the file suffix, else plain text."""
+        if item.format:
+            fmt = item.format.lower()
+            name = self.registry.reader_for("." + fmt) or FORMAT_READERS.get(fmt)
             if name in self.readers:
                 return name
         if item.path:

@@ -94,6 +94,64 @@ def test_hook_register_readers():
     assert _loaded().registry.reader_for("x/app.LOG") == "log_test"
 
 
+class PlainLogReader(LogReader):
+    """Claims .txt and .log, as another plugin's reader."""
+
+    name = "zz_text"  # sorts after the built-in "text": the name must not decide
+    suffixes = (".txt", ".log")
+
+
+def _readers_plugin(*readers: type[Reader]) -> object:
+    class Plugin:
+        @hookimpl
+        def register_readers(self, register: Any) -> None:
+            for reader in readers:
+                register(reader)
+
+    return Plugin()
+
+
+def test_hook_register_readers_a_plugin_reader_replaces_the_built_in_reader_of_its_suffix():
+    plain = _readers_plugin(PlainLogReader)
+    registry = make_plugin_manager(entry_points=False, plugin_objects=[("plain", plain)]).registry
+    assert registry.reader_for("notes/a.txt") == "zz_text"
+    assert registry.reader_for("a.text") == "text"  # the suffixes it does not claim stay the built-in's
+
+
+def test_hook_register_readers_a_jsonl_format_hint_is_read_as_a_suffix(register_plugin):
+    from pipeline.build import build
+    from pipeline.inputs import InputItem
+
+    register_plugin(PlainLogReader, name="plain")
+    pipeline = build(None).pipeline
+    picks = {fmt: pipeline.reader_name(InputItem("d", None, raw=b"x", format=fmt)) for fmt in ("txt", "md", "text")}
+    assert picks == {"txt": "zz_text", "md": "markdown", "text": "text"}
+
+
+def test_hook_register_readers_two_plugins_claiming_one_suffix_is_a_registration_error():
+    from pipeline.errors import RegistrationError
+
+    with pytest.raises(RegistrationError) as info:
+        make_plugin_manager(builtins=(), entry_points=False,
+                            plugin_objects=[("a_logs", Registers()), ("b_plain", _readers_plugin(PlainLogReader))])
+    assert str(info.value) == ("plugin b_plain: reader 'zz_text' claims '.log', which reader 'log_test' of plugin "
+                               "a_logs claims too; one plugin's reader per suffix (a plugin's reader may replace "
+                               "a built-in one)")
+
+
+def test_hook_register_readers_suffixes_must_be_lower_case_with_the_dot():
+    from pipeline.errors import RegistrationError
+
+    class Upper(LogReader):
+        """Upper-case suffix."""
+
+        name = "upper"
+        suffixes = (".LOG",)
+
+    with pytest.raises(RegistrationError, match=r"reader 'upper' suffix '.LOG' must be lower case"):
+        make_plugin_manager(builtins=(), entry_points=False, plugin_objects=[("up", _readers_plugin(Upper))])
+
+
 def test_hook_register_stages():
     stages = _loaded().registry.stages
     assert sorted(stages) == ["explode_test", "shout_test"]
