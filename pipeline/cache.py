@@ -1,6 +1,6 @@
 """The incremental cache: skip documents whose inputs, pipeline and outputs have not changed.
 
-Layout: ``<cache_dir>/<16 hex digits of sha256(real path of the output dir)>/<doc_id>.json``,
+Layout: ``<cache_dir>/<16 hex digits of sha256(output dir relative to cache_dir)>/<doc_id>.json``,
 one small entry per document (the default ``cache_dir`` is ``.copydesk-cache`` in the working
 directory, so committed output directories stay clean). An entry records::
 
@@ -10,9 +10,11 @@ directory, so committed output directories stay clean). An entry records::
 
 * the **pipeline key** (:func:`pipeline_key`): the effective settings of every reader, stage and
   exporter after ``--set`` overrides, the ``plugins:`` list, the name and version of each plugin
-  in use, and a fingerprint of the source files those components live in and of copydesk's
-  core document code (so an edited plugin invalidates the cache even when its version string
-  did not change, while editing an unused plugin does not);
+  in use, and a fingerprint of the source files those components live in (with the helper
+  modules a plugin outside the installed libraries loads beside it) and of copydesk's core
+  document code, each file named relative to its import root (so an edited plugin or helper
+  invalidates the cache even when its version string did not change, editing an unused plugin
+  does not, and a workspace moved together with its cache keeps it);
   ``inputs``, ``output_dir`` and ``run`` are left out: they do not change what a document becomes;
 * the document's identity: id, path, JSONL metadata and format hint;
 * the sha256 of the input bytes.
@@ -42,7 +44,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_CACHE_DIR = ".copydesk-cache"
-CACHE_FORMAT = "2"
+CACHE_FORMAT = "3"
 _MAX_FINGERPRINT_FILES = 2000
 
 
@@ -57,34 +59,96 @@ def _module_file(name: str) -> str | None:
     return file if isinstance(file, str) else None
 
 
+def _import_root(module_name: str) -> str | None:
+    """The ``sys.path`` directory ``module_name`` was imported from (its top-level unit's parent)."""
+    file = _module_file(module_name.split(".")[0])
+    if not file:
+        return None
+    top = os.path.dirname(file)
+    return os.path.dirname(top) if os.path.basename(file) == "__init__.py" else top
+
+
+def _installed_dirs() -> tuple[str, ...]:
+    """The interpreter's library directories (the standard library, site-packages)."""
+    import sysconfig
+
+    paths = sysconfig.get_paths()
+    dirs = {os.path.realpath(paths[k]) for k in ("stdlib", "platstdlib", "purelib", "platlib") if k in paths}
+    return tuple(sorted(d + os.sep for d in dirs))
+
+
+def _is_own(name: str) -> bool:
+    top = name.split(".")[0]
+    return top in ("pipeline", _BUILTIN_TOP)
+
+
+def _local_modules(root: str) -> list[str]:
+    """Files of the modules loaded from ``root`` (a plugin's import root outside the installed
+    libraries): helper modules a plugin imports beside itself. Empty for an installed plugin
+    (its version string must do), or when more than 2000 files would be read."""
+    real = os.path.realpath(root) + os.sep
+    installed = _installed_dirs()
+    if real.startswith(installed):
+        return []
+    found: list[str] = []
+    for name, mod in list(sys.modules.items()):
+        file = getattr(mod, "__file__", None)
+        if not isinstance(file, str) or _is_own(name):
+            continue
+        where = os.path.realpath(file)
+        if where.startswith(real) and not where.startswith(installed):  # not a venv inside the workspace
+            found.append(file)
+            if len(found) > _MAX_FINGERPRINT_FILES:
+                return []
+    return found
+
+
 def _package_files(module_name: str) -> list[str]:
     """Source files a component's code can depend on.
 
     For copydesk's built-ins (``plugins.x`` or ``plugins.x.y``) that is the module
     ``plugins.x`` or, when it is a package, every file in it; for any other plugin, every file
-    of its top-level package (or the module file when it is not in a package).
+    of its top-level package (or the module file when it is not in a package), plus every
+    module loaded from the same import root when that is not an installed library (a
+    single-module plugin's helper module beside it).
     """
     parts = module_name.split(".")
-    unit = ".".join(parts[:2]) if parts[0] == _BUILTIN_TOP and len(parts) > 1 else parts[0]
+    builtin = parts[0] == _BUILTIN_TOP and len(parts) > 1
+    unit = ".".join(parts[:2]) if builtin else parts[0]
     file = _module_file(unit) or _module_file(module_name)
     if not file:
         return []
-    if os.path.basename(file) != "__init__.py":
-        return [file]
-    root = os.path.dirname(file)
     found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root):
+    if not builtin:
+        root = _import_root(module_name)
+        if root:
+            found.extend(_local_modules(root))
+    if os.path.basename(file) != "__init__.py":
+        return sorted({file, *found})
+    top = os.path.dirname(file)
+    for dirpath, dirnames, filenames in os.walk(top):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "__pycache__")))
         found.extend(os.path.join(dirpath, f) for f in sorted(filenames) if f.endswith((".py", ".json", ".yaml")))
         if len(found) > _MAX_FINGERPRINT_FILES:
             return []
-    return sorted(found)
+    return sorted(set(found))
+
+
+def _label(path: str, module_names: list[str]) -> str:
+    """``path`` relative to the import root it came from, so the fingerprint does not change
+    when the workspace (or the virtual environment) moves."""
+    real = os.path.realpath(path)
+    for name in module_names:
+        root = _import_root(name)
+        if root and real.startswith(os.path.realpath(root) + os.sep):
+            return os.path.relpath(real, os.path.realpath(root))
+    return os.path.basename(path)
 
 
 def code_fingerprint(module_names: list[str]) -> str:
     """sha256 over the source files of ``module_names``' code units (see :func:`_package_files`)
-    and copydesk's core modules. Packages with more than 2000 files are left out (their
-    version string must do).
+    and copydesk's core modules, each named by its path relative to its import root. Packages
+    with more than 2000 files are left out (their version string must do).
     """
     files: set[str] = set()
     for name in _CORE_MODULES:
@@ -93,14 +157,18 @@ def code_fingerprint(module_names: list[str]) -> str:
             files.add(file)
     for name in module_names:
         files.update(_package_files(name))
-    h = hashlib.sha256()
-    for path in sorted(files):
+    roots = [*_CORE_MODULES, *module_names]
+    digests: list[tuple[str, bytes]] = []
+    for path in files:
         try:
             with open(path, "rb") as fh:
                 data = fh.read()
         except OSError:
             continue
-        h.update(path.encode("utf-8", "replace") + b"\0" + hashlib.sha256(data).digest())
+        digests.append((_label(path, roots), hashlib.sha256(data).digest()))
+    h = hashlib.sha256()
+    for label, digest in sorted(digests):
+        h.update(label.encode("utf-8", "replace") + b"\0" + digest)
     return h.hexdigest()
 
 
@@ -168,7 +236,10 @@ class DocumentCache:
     """
 
     def __init__(self, cache_dir: str, output_dir: str, pipeline: str) -> None:
-        tag = hashlib.sha256(os.path.realpath(output_dir).encode("utf-8")).hexdigest()[:16]
+        # the output directory relative to the cache: a workspace moved with its cache (a CI
+        # cache restored elsewhere) keeps its entries
+        rel = os.path.relpath(os.path.realpath(output_dir), os.path.realpath(cache_dir))
+        tag = hashlib.sha256(rel.encode("utf-8", "surrogateescape")).hexdigest()[:16]
         self.root = os.path.join(cache_dir, tag)
         self.output_dir = output_dir
         self.pipeline = pipeline

@@ -532,6 +532,39 @@ def test_editing_a_plugin_module_invalidates_the_cache(tmp_path: Path) -> None:
     assert json.loads(outputs(tmp_path)["a.json"])["metadata"]["tag"] == 2
 
 
+def test_editing_a_plugin_helper_module_invalidates_the_cache_and_a_moved_workspace_keeps_it(
+        tmp_path: Path) -> None:
+    def project(root: Path) -> dict[str, str]:
+        return {"PYTHONPATH": str(root) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+                "PYTHONDONTWRITEBYTECODE": "1"}
+
+    work = tmp_path / "mv1"
+    work.mkdir()
+    (work / "helped_plugin.py").write_text(
+        "from pipeline import Document, Stage, hookimpl\n"
+        "from helped_plugin_helper import VALUE\n\n\n"
+        "class Tag(Stage):\n"
+        "    name = 'tag'\n\n"
+        "    def process(self, doc: Document) -> Document:\n"
+        "        return doc.model_copy(update={'metadata': {'tag': VALUE}})\n\n\n"
+        "@hookimpl\n"
+        "def register_stages(register):\n"
+        "    register(Tag)\n", encoding="utf-8")
+    (work / "helped_plugin_helper.py").write_text("VALUE = 1\n", encoding="utf-8")
+    config = CONFIG.replace("test_batch_plugin", "helped_plugin").replace(
+        "  - name: mark\n  - name: faulty\n", "  - name: tag\n")
+    make_project(work, {"a.txt": "text\n", "b.txt": "more text\n"}, config)
+    assert cli(work, env=project(work)).returncode == 0
+    (work / "helped_plugin_helper.py").write_text("VALUE = 2\n", encoding="utf-8")  # only the helper changes
+    cli(work, "--report", "report.json", env=project(work))
+    assert statuses(report(work)) == {"a": "ok", "b": "ok"}
+    assert json.loads(outputs(work)["a.json"])["metadata"]["tag"] == 2
+    moved = tmp_path / "mv2"
+    work.rename(moved)  # a CI cache restored into another workspace path
+    cli(moved, "--report", "report.json", env=project(moved))
+    assert statuses(report(moved)) == {"a": "skipped-cached", "b": "skipped-cached"}
+
+
 def test_input_above_max_bytes_fails_alone(tmp_path: Path) -> None:
     make_project(tmp_path, {"big.txt": "x" * 200 + "\n", "small.txt": "tiny\n"})
     res = cli(tmp_path, "--set", "readers.text.max_bytes=50", "--report", "report.json")
