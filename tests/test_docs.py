@@ -128,3 +128,21 @@ def test_the_tutorial_installs_pytest_before_running_it():
 def test_make_document_is_described_as_what_it_does():
     row = next(line for line in DOC.splitlines() if line.startswith("| `make_document("))
     assert 'metadata["title"]' in row and "no stage records" in row
+
+
+def test_the_tutorial_creates_the_inputs_its_config_lists_before_validating():
+    """``copydesk validate`` refuses listed inputs that do not exist: the tutorial must create
+    each one (``mkdir``) before its first ``copydesk validate`` or ``copydesk run``."""
+    import yaml
+
+    tutorial = DOC.split("## Hook reference", 1)[0]
+    configs = [yaml.safe_load(block) for block in _code_blocks(tutorial, "yaml")]
+    inputs = [i for c in configs if isinstance(c, dict) for i in c.get("inputs", []) if i != "-"]
+    assert inputs, "the tutorial's config lists no inputs"
+    first_use = re.search(r"^copydesk (validate|run)\b", tutorial, flags=re.M)
+    assert first_use is not None
+    shell_before = "\n".join(_code_blocks(tutorial[:first_use.start()] + "```\n", "sh"))
+    for name in inputs:
+        assert re.search(rf"^mkdir (-p )?(\S+ )*{re.escape(name)}(/|\s|$)", shell_before, flags=re.M), (
+            f"docs/plugins.md validates a config listing {name!r} before creating it"
+        )
