@@ -263,13 +263,15 @@ def collect_inputs(
         elif os.path.isfile(arg):
             items.extend(_file_items(arg, os.path.basename(arg)))
         else:
-            raise InputError(display_path(arg), _not_readable(arg))
+            raise InputError(display_path(arg), input_problem(arg) or "cannot read")
     return _disambiguate(items)
 
 
-def _not_readable(path: str) -> str:
-    """Why ``path``, neither a regular file nor a directory, is no input: missing, or a device,
-    FIFO or socket (reading one would block or never end)."""
+def input_problem(path: str) -> str | None:
+    """Why ``path`` is no input (missing; a device, FIFO or socket, which would block or never
+    end when read), or ``None`` for a regular file or directory."""
+    if os.path.isfile(path) or os.path.isdir(path):
+        return None
     try:
         mode = os.stat(path).st_mode
     except OSError as err:

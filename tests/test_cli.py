@@ -137,6 +137,17 @@ def test_validate_names_a_listed_input_that_does_not_exist(tmp_path: Path) -> No
     assert res.returncode == 2 and "--set inputs=[gone.jsonl]" in res.stderr and "gone.jsonl" in res.stderr
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX only")
+def test_validate_refuses_a_listed_named_pipe_as_run_does(tmp_path: Path) -> None:
+    setup(tmp_path, "inputs: [in, feed]\n" + CONFIG)
+    os.mkfifo(tmp_path / "feed")
+    for command in (("validate", "pipeline.yaml"), ("run", "pipeline.yaml", "-o", "out")):
+        res = copydesk(*command, cwd=tmp_path)
+        assert res.returncode == 2
+        assert res.stderr.strip().startswith("copydesk: error: ")
+        assert "feed: not a regular file (a named pipe)" in res.stderr
+
+
 def test_a_second_config_is_a_usage_error_naming_it(tmp_path: Path) -> None:
     setup(tmp_path)
     (tmp_path / "other.yml").write_text("stages: []\n", encoding="utf-8")

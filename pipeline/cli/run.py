@@ -184,8 +184,11 @@ def _check_inputs_exist(loaded: LoadedConfig, inputs: list[str]) -> None:
     :raises pipeline.errors.ConfigError: ``pipeline.yaml:2: inputs -> 0: articles: no such file
         or directory``.
     """
+    from pipeline.inputs import input_problem
+
     if "inputs" not in loaded.data:
         return
     for i, arg in enumerate(inputs):
-        if arg != "-" and not os.path.exists(arg):
-            raise loaded.error(("inputs", i), f"{arg}: no such file or directory")
+        problem = None if arg == "-" else input_problem(arg)
+        if problem:  # the same check as `copydesk run` (a device or named pipe is no input either)
+            raise loaded.error(("inputs", i), f"{arg}: {problem}")
