@@ -48,3 +48,21 @@ def test_dask_timeout_restarts_the_worker(tmp_path: Path, scheduler: str) -> Non
     assert res.returncode == 1, res.stderr
     assert statuses(report(tmp_path)) == {"a": "ok", "b": "timeout", "c": "ok"}
     assert sorted(outputs(tmp_path)) == ["a.json", "c.json"]
+
+
+def test_scheduler_alone_means_dask_and_with_the_local_executor_is_a_usage_error(tmp_path: Path,
+                                                                                 scheduler: str) -> None:
+    make_project(tmp_path, {"a.txt": "fine\n", "b.txt": "fine too\n"})
+    res = cli(tmp_path, "--scheduler", scheduler, "--report", "report.json")
+    assert res.returncode == 0, res.stderr
+    assert report(tmp_path)["executor"] == "dask"
+    res = cli(tmp_path, "--executor", "local", "--scheduler", scheduler)
+    assert res.returncode == 2 and b"needs the dask executor" in res.stderr
+
+
+def test_a_local_dask_cluster_prints_only_copydesk_lines(tmp_path: Path) -> None:
+    make_project(tmp_path, {"a.txt": "fine\n", "b.txt": "x HANG\n"})
+    res = cli(tmp_path, "--executor", "dask", "--workers", "1", "--timeout", "1", "--no-cache")
+    assert res.returncode == 1
+    lines = res.stderr.decode().strip().splitlines()
+    assert lines and all(line.startswith("copydesk: ") for line in lines), lines

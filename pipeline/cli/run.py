@@ -48,7 +48,7 @@ def _split_args(args: tuple[str, ...]) -> tuple[str | None, list[str]]:
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
               help="Kill a document's worker after SECONDS; the document fails with status timeout.")
 @click.option("--executor", type=click.Choice(["local", "dask"]), help="local process pool or a Dask cluster.")
-@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://host:8786.")
+@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://host:8786 (implies --executor dask).")
 @click.option("--fail-fast", is_flag=True, default=None, help="Stop at the first failed document.")
 @click.option("--max-failures", type=click.IntRange(min=0), metavar="N", help="Exit 0 if at most N documents failed.")
 @click.option("--report", "report_path", metavar="FILE", help="Write the JSON run report here ('-': stdout).")
@@ -117,6 +117,11 @@ def run(
         raise click.UsageError("--report - and -o - would both write to stdout; give the report a file name")
     if report_path:
         check_report_path(report_path)  # now, not after the whole batch ran
+    # a scheduler address means Dask: given alone it picks the dask executor; with `local` it is a mistake
+    scheduler = scheduler or cfg.run.scheduler
+    executor = executor or ("dask" if scheduler and "executor" not in cfg.run.model_fields_set else cfg.run.executor)
+    if scheduler and executor != "dask":
+        raise click.UsageError(f"--scheduler {scheduler} needs the dask executor, not --executor {executor}")
     spec = PipelineSpec(os.path.abspath(config_path) if config_path else None, tuple(overrides), os.getcwd())
     options = BatchOptions(
         output_dir=out,
@@ -124,8 +129,8 @@ def run(
         max_failures=cfg.run.max_failures if max_failures is None else max_failures,
         workers=workers or cfg.run.workers,
         timeout=timeout or cfg.run.timeout,
-        executor=executor or cfg.run.executor,
-        scheduler=scheduler or cfg.run.scheduler,
+        executor=executor,
+        scheduler=scheduler,
         spec=spec,
         cache_dir=None if no_cache else (cache_dir or DEFAULT_CACHE_DIR),
         force=force,

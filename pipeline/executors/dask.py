@@ -14,6 +14,7 @@ import logging
 import os
 import threading
 import time
+import warnings
 from collections.abc import Generator, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -88,13 +89,20 @@ class DaskExecutor(Executor):
             distributed: Any = importlib.import_module("distributed")
         except ImportError:
             raise ConfigError("the dask executor needs the optional extra: pip install 'copydesk[dask]'") from None
-        if log.getEffectiveLevel() > logging.INFO:
-            logging.getLogger("distributed").setLevel(logging.WARNING)  # its INFO lines are noise here
+        quiet = log.getEffectiveLevel() > logging.INFO
+        if quiet:
+            # distributed's own warnings (a worker restarted after a timeout, a cancelled task, a
+            # busy port) are expected here; copydesk reports each document itself
+            logging.getLogger("distributed").setLevel(logging.ERROR)
         try:
             if self.scheduler:
                 return distributed.Client(self.scheduler, timeout="10s", set_as_default=False)
-            cluster = distributed.LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                                               dashboard_address=None, silence_logs=logging.WARNING)
+            with warnings.catch_warnings():
+                if quiet:  # "Port 8787 is already in use": the scheduler's HTTP server moves to a free port
+                    warnings.simplefilter("ignore", UserWarning)
+                cluster = distributed.LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
+                                                   dashboard_address=None,
+                                                   silence_logs=logging.ERROR if quiet else logging.WARNING)
             return distributed.Client(cluster, set_as_default=False)
         except (OSError, TimeoutError) as err:
             raise ConfigError(f"cannot connect to the Dask scheduler {self.scheduler}: {err}") from None
