@@ -134,8 +134,10 @@ def load_config(path: str | None) -> LoadedConfig:
         try:
             with open(path, encoding="utf-8") as fh:
                 text = fh.read()
-        except (OSError, UnicodeDecodeError) as err:
-            raise ConfigError(f"cannot read config: {err}", path) from None
+        except OSError as err:
+            raise ConfigError(f"cannot read config: {err.strerror or err}", path) from None
+        except UnicodeDecodeError as err:
+            raise ConfigError(f"cannot read config: not UTF-8 text ({err.reason} at byte {err.start})", path) from None
         shown = path
     data, lines = load_yaml(text, shown)
     if data is None:

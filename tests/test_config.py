@@ -142,6 +142,16 @@ def test_an_empty_output_dir_is_a_config_error(tmp_path: Path) -> None:
         "--set output_dir=: output_dir: String should have at least 1 character")
 
 
+def test_an_unreadable_config_is_one_plain_line(tmp_path: Path) -> None:
+    (tmp_path / "dir.yaml").mkdir()
+    (tmp_path / "latin1.yaml").write_bytes(b"output_dir: caf\xe9\n")
+    for name, why in (("dir.yaml", "Is a directory"), ("missing.yaml", "No such file or directory"),
+                      ("latin1.yaml", "not UTF-8 text (invalid continuation byte at byte 15)")):
+        with pytest.raises(ConfigError) as info:
+            build(str(tmp_path / name))
+        assert str(info.value) == f"{tmp_path / name}: cannot read config: {why}"
+
+
 def test_config_hash_changes_with_settings(tmp_path: Path) -> None:
     a = build(write(tmp_path, BASE)).resolved.config_hash()
     b = build(write(tmp_path, BASE), ["stages.wordcount.top_k=6"]).resolved.config_hash()
