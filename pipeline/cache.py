@@ -28,6 +28,7 @@ name and :func:`os.replace`; an unreadable entry is a miss.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -244,6 +245,7 @@ class DocumentCache:
         self.output_dir = output_dir
         self.pipeline = pipeline
         self._made = False
+        self._warned = False
 
     def _entry_path(self, doc_id: str) -> str:
         return os.path.join(self.root, doc_id + ".json")
@@ -298,6 +300,7 @@ class DocumentCache:
         """As :meth:`store`, given ``{file name: (sha256 hex, size, mtime_ns)}`` taken by the writer."""
         entry = {"key": key, "outputs": {n: list(v) for n, v in sorted(written.items())}}
         data = json.dumps(entry, sort_keys=True).encode("utf-8")
+        tmp = None
         try:
             if not self._made:
                 os.makedirs(self.root, exist_ok=True)
@@ -307,7 +310,13 @@ class DocumentCache:
                 fh.write(data)
             os.replace(tmp, self._entry_path(doc_id))
         except OSError as err:
-            log.warning("cannot write cache entry for %s in %s: %s", doc_id, self.root, err)
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+            if not self._warned:  # once per run, not once per document
+                self._warned = True
+                log.warning("cannot write cache entries in %s (%s: %s); documents will run again next time",
+                            self.root, doc_id, err.strerror or err)
 
     def recorded_outputs(self, doc_id: str) -> list[str]:
         """The output file names the entry of ``doc_id`` records (``[]`` without a readable entry)."""
