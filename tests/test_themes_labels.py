@@ -53,13 +53,13 @@ _CAPE = build([
 
 
 def test_a_name_is_one_keyphrase_not_its_words() -> None:
-    out = run(_CAPE)
+    out = run(_CAPE, top_k=100, max_keyphrases=500)  # every candidate shown
     shown = {k.text for t in out.themes for k in t.keyphrases}
     assert "Cape Town" in shown
     for fragment in ("Cape", "Town", "CAPE", "TOWN", "Town ferries", "Town officials"):
         assert fragment not in shown
     theme = next(t for t in out.themes if any(k.text == "Cape Town" for k in t.keyphrases))
-    assert theme.label == "Cape Town"
+    assert "Cape Town" in theme.label
 
 
 def test_a_word_used_alone_as_well_is_no_fragment() -> None:
@@ -67,8 +67,8 @@ def test_a_word_used_alone_as_well_is_no_fragment() -> None:
         ("paragraph", "Cape Town ferries stopped running. The ferries from the cape reach the "
                       "island twice a day, and the cape lighthouse guides the ferries at night."),
     ])
-    shown = {k.text.lower() for t in run(doc).themes for k in t.keyphrases}
-    assert "cape" in shown or "cape lighthouse" in shown
+    shown = {k.text.lower() for t in run(doc, top_k=100, max_keyphrases=500).themes for k in t.keyphrases}
+    assert "cape" in shown
 
 
 def test_short_texts_in_other_languages_get_no_themes() -> None:

@@ -100,12 +100,13 @@ def _dense_position_rank(stems: list[str], keep: list[int], window: int = 10) ->
     return dict(zip(vocab, s.tolist(), strict=True))
 
 
-def test_position_rank_matches_the_dense_walk() -> None:
+def test_position_rank_matches_the_textbook_walk() -> None:
     an = analyse(build([("paragraph", _FIRST * 3 + _LATER * 2)]))
     parts = split_parts(an.tokens)
     tags = [t.tag for t in an.tokens]
     keep = [i for i, t in enumerate(parts.token) if tags[t] in {"NN", "NNS", "NNP", "NNPS", "JJ"}]
-    got = _position_rank(parts, tags)
     want = _dense_position_rank(parts.stem, keep)
-    assert got.keys() == want.keys()
-    assert np.allclose([got[k] for k in want], list(want.values()), rtol=1e-9, atol=1e-12)
+    for dense_max in (10_000, 0):  # the matrix walk and the edge-list walk
+        got = _position_rank(parts, tags, dense_max=dense_max)
+        assert got.keys() == want.keys()
+        assert np.allclose([got[k] for k in want], list(want.values()), rtol=1e-9, atol=1e-12)

@@ -65,12 +65,20 @@ TIMES_OF_DAY = frozenset(
 CALENDAR, TIME_OF_DAY = 1, 2
 
 
+_DATING: dict[str, int] = {}
+
+
 def dating_kind(text: str) -> int:
-    """:data:`CALENDAR` for a weekday or month name, :data:`TIME_OF_DAY` for a time of day, else 0."""
-    word = word_key(text)
-    if word in CALENDAR_NAMES:
-        return CALENDAR
-    return TIME_OF_DAY if word.lower() in TIMES_OF_DAY else 0
+    """:data:`CALENDAR` for a weekday or month name, :data:`TIME_OF_DAY` for a time of day, else 0
+    (memoised by token text)."""
+    out = _DATING.get(text)
+    if out is None:
+        if len(_DATING) > 200_000:
+            _DATING.clear()
+        word = word_key(text)
+        out = CALENDAR if word in CALENDAR_NAMES else TIME_OF_DAY if word.lower() in TIMES_OF_DAY else 0
+        _DATING[text] = out
+    return out
 
 
 _STEM_CACHE: dict[str, str] = {}
@@ -301,7 +309,8 @@ def collect(
     tags = [t.tag for t in tokens]
     sent = [t.sent for t in tokens]
     ok = [tag in MODIFIER and _is_word(t.text, tag) for t, tag in zip(tokens, tags, strict=True)]
-    dating = [dating_kind(t.text) for t in tokens]
+    get_dating = _DATING.get
+    dating = [d if (d := get_dating(t.text)) is not None else dating_kind(t.text) for t in tokens]
 
     # Sentence-initial and title-case (title, heading) forms say little about case.
     initial = _sentence_initials(tokens)

@@ -89,10 +89,18 @@ def document_style(text: str) -> list[float]:
     return [float(len(first.split())), n_words / sentences, caps / n, text.count("\n") / n]
 
 
-def _position_rank(parts: Parts, tags: list[str], window: int = 10) -> dict[str, float]:
+# Up to this many distinct graph words the walk uses a dense n x n matrix (faster for an
+# article); above it, a list of edges (memory linear in the text, not quadratic).
+DENSE_MAX_WORDS = 1500
+
+
+def _position_rank(
+    parts: Parts, tags: list[str], window: int = 10, dense_max: int = DENSE_MAX_WORDS
+) -> dict[str, float]:
     """PositionRank word scores (Florescu & Caragea 2017): PageRank over a co-occurrence graph of
     nouns and adjectives (window of ``window`` words), teleporting in proportion to the summed
-    inverse positions of each word."""
+    inverse positions of each word. The same walk over a dense matrix for at most ``dense_max``
+    distinct words, over an edge list above."""
     graph_tags = _GRAPH_TAGS
     keep = [i for i, t in enumerate(parts.token) if tags[t] in graph_tags]
     if not keep:
@@ -116,18 +124,27 @@ def _position_rank(parts: Parts, tags: list[str], window: int = 10) -> dict[str,
         ok[:, int(np.argmax(empty)) :] = False
     a = np.broadcast_to(ids[:, None], ok.shape)[ok]
     b = ids[second][ok]
-    # The graph as a list of distinct edges with weights (not an n x n matrix: a long document
-    # has tens of thousands of distinct words, and the walk stays linear in the edges).
-    edge, weight = np.unique(np.concatenate((a * n + b, b * n + a)), return_counts=True)
-    src, dst = edge // n, edge % n
     bias = np.bincount(ids, weights=1.0 / (np.arange(len(ids)) + 1.0), minlength=n).astype(np.float64)
     bias /= bias.sum()
-    out_deg = np.bincount(src, weights=weight, minlength=n)
-    coef = 0.85 * weight / out_deg[src]  # damped transition weights, column-stochastic
     teleport = 0.15 * bias
     s = np.full(n, 1.0 / n)
-    for _ in range(30):
-        s = np.bincount(dst, weights=coef * s[src], minlength=n) + teleport
+    if n <= dense_max:
+        w = np.bincount(np.concatenate((a * n + b, b * n + a)), minlength=n * n).reshape(n, n)
+        out_deg = w.sum(axis=1).astype(np.float64)
+        out_deg[out_deg == 0] = 1.0
+        walk = (0.85 / out_deg)[None, :] * w.T  # damped transition matrix, column-stochastic
+        step = np.empty(n)
+        for _ in range(30):
+            np.dot(walk, s, out=step)
+            np.add(step, teleport, out=s)
+    else:
+        # distinct edges with their weights: a long document has tens of thousands of distinct
+        # words, and an n x n matrix would take gigabytes
+        edge, weight = np.unique(np.concatenate((a * n + b, b * n + a)), return_counts=True)
+        src, dst = edge // n, edge % n
+        coef = 0.85 * weight / np.bincount(src, weights=weight, minlength=n)[src]
+        for _ in range(30):
+            s = np.bincount(dst, weights=coef * s[src], minlength=n) + teleport
     return dict(zip(vocab, s.tolist(), strict=True))
 
 

@@ -36,11 +36,12 @@ FOREIGN_FUNCTION = frozenset(
     vous ils elle leur à ont être sa ses
     el los las y es por con para una que como más pero sus muy está fue han ser sobre también
     entre cuando hay
-    il di che è della per non sono gli nel dei delle alla anche questo questa
+    il di che è della non sono gli nel dei delle alla anche questo questa
     não são uma mais ao dos das pelo pela em
     het een van en niet zijn voor ook wordt naar bij aan maar nog door worden deze dit heeft
     hij zij wij de""".split()
-) - frozenset(["per"])
+)
+_FOREIGN_ANY_CASE = frozenset(f(w) for w in FOREIGN_FUNCTION for f in (str.lower, str.capitalize, str.upper))
 MIN_FOREIGN = 2
 MIN_KNOWN_SHARE = 0.5
 # a short text with this share of words carrying letters with diacritics and few English
@@ -115,10 +116,10 @@ def foreign_sentence(words: list[str]) -> bool:
     :data:`MIN_FOREIGN` function words of other languages and more than of English, or (as for
     a short text, see :func:`looks_english`) one, no English one, and mostly words the English
     lexicon does not know ("Die Regierung plant neue Steuern.")."""
+    if not any(map(_FOREIGN_ANY_CASE.__contains__, words)):  # the common case, without lowering
+        return False
     lowered = [w.lower() for w in words]
     foreign = sum(map(FOREIGN_FUNCTION.__contains__, lowered))
-    if not foreign:
-        return False
     func = sum(map(_FUNCTION.__contains__, lowered))
     if foreign >= MIN_FOREIGN:
         return foreign > func

@@ -23,36 +23,42 @@ def _is_name_word(tok: Token) -> bool:
 
 
 class NameCuts:
-    """Per part: does a mention that starts (ends) at this part cut a name in two?
+    """Does a mention cut a name in two?
 
     A name is a run of at least two name words (:func:`_is_name_word`) in one sentence. A cut
     is at a word boundary inside the run; a mention starting or ending inside one token
-    ("China" of "Korea-China") cuts nothing.
+    ("China" of "Korea-China") cuts nothing. Tokens are looked at only around the mentions of
+    the candidates asked about (the stage asks about the few it keeps).
     """
 
-    __slots__ = ("cut_start", "cut_end", "any")
+    __slots__ = ("tokens", "parts", "_name")
 
     def __init__(self, tokens: list[Token], parts: Parts) -> None:
-        n = len(tokens)
-        name = [_is_name_word(t) for t in tokens]
-        # joined[t]: token t and token t + 1 are words of one name
-        joined = [name[t] and t + 1 < n and name[t + 1] and tokens[t].sent == tokens[t + 1].sent for t in range(n)]
-        self.any = any(joined)
-        self.cut_start: set[int] = set()  # first part of a token that continues a name
-        self.cut_end: set[int] = set()  # last part of a token that a name continues after
-        if not self.any:
-            return
-        first = parts.first
-        for t in range(n):
-            if joined[t] and first[t + 1] > first[t]:
-                self.cut_end.add(first[t + 1] - 1)
-            if t > 0 and joined[t - 1] and first[t + 1] > first[t]:
-                self.cut_start.add(first[t])
+        self.tokens = tokens
+        self.parts = parts
+        self._name: dict[int, bool] = {}
+
+    def _joined(self, t: int) -> bool:
+        """Tokens ``t`` and ``t + 1`` are words of one name."""
+        tokens = self.tokens
+        if t < 0 or t + 1 >= len(tokens) or tokens[t].sent != tokens[t + 1].sent:
+            return False
+        name = self._name
+        for u in (t, t + 1):
+            if u not in name:
+                name[u] = _is_name_word(tokens[u])
+        return name[t] and name[t + 1]
+
+    def _cuts(self, first_part: int, last_part: int) -> bool:
+        first, token = self.parts.first, self.parts.token
+        ts, te = token[first_part], token[last_part]
+        if first[ts] == first_part and self._joined(ts - 1):
+            return True
+        return first[te + 1] - 1 == last_part and self._joined(te)
 
     def is_fragment(self, c: Candidate) -> bool:
         """Every mention of ``c`` starts or ends inside a name."""
-        if not self.any or not c.mention_parts:
+        if not c.mention_parts:
             return False
         n = len(c.key)
-        starts, ends = self.cut_start, self.cut_end
-        return all(pi in starts or pi + n - 1 in ends for pi in c.mention_parts)
+        return all(self._cuts(pi, pi + n - 1) for pi in c.mention_parts)
