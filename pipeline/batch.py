@@ -444,9 +444,10 @@ def run_batch(
                     from pipeline.model import Document
 
                     document = Document.model_validate_json(result.document_json)
-                _notify(hook.document_finished, document=document, doc_id=result.doc_id, status=result.status,
-                        error=result.error)
-                show.advance(result.doc_id, result.status)
+                if result.status != "not-run":  # observers and the progress display see documents that ran
+                    _notify(hook.document_finished, document=document, doc_id=result.doc_id, status=result.status,
+                            error=result.error)
+                    show.advance(result.doc_id, result.status)
                 result.outputs = {}
                 if options.fail_fast and failures and not exe.stopping:
                     # no new document starts; those already running finish and are recorded

@@ -242,3 +242,21 @@ def test_hook_pipeline_finished(recorded_run):
     summary = recorded_run[-1][1]["summary"]
     assert (summary["ok"], summary["failed"], summary["documents"]) == (1, 1, 2)
     assert isinstance(summary["seconds"], float) and summary["seconds"] >= 0
+
+
+def test_hook_document_finished_is_not_called_for_documents_fail_fast_left_out(tmp_path, register_plugin,
+                                                                                copydesk_cli):
+    recorder = Recorder()
+    register_plugin(Registers(), name="components")
+    register_plugin(recorder, name="recorder")
+    for name, text in (("a", "BOOM first\n"), ("b", "second\n"), ("c", "third\n"), ("d", "fourth\n")):
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+    config = tmp_path / "pipeline.yaml"
+    config.write_text("stages:\n  - name: explode_test\nexporters:\n  - name: words_test\n", encoding="utf-8")
+    result = copydesk_cli("run", str(config), *(str(tmp_path / f"{n}.txt") for n in "abcd"), "-o",
+                          str(tmp_path / "out"), "-j", "1", "--no-cache", "--fail-fast", "--progress", "none")
+    assert result.exit_code == 1, result.stderr
+    finished = [c["status"] for name, c in recorder.calls if name == "document_finished"]
+    summary = recorder.calls[-1][1]["summary"]
+    assert "not-run" not in finished and finished[0] == "failed"
+    assert summary["not-run"] == 4 - len(finished) > 0
