@@ -439,6 +439,8 @@ def run_batch(
                 if options.check:
                     expected.update(names)
                 report.add(_report_entry(item, result, names))
+                pulled.popleft()
+                current = None
                 document = None
                 if want_documents and result.status == "ok" and result.document_json is not None:
                     from pipeline.model import Document
@@ -454,8 +456,6 @@ def run_batch(
                     # (a pool worker may have written their outputs already)
                     exe.stop()
                     report.stopped_early = True
-                pulled.popleft()
-                current = None
         for item in [*pulled, *items_iter]:
             report.add(_report_entry(item, not_run(item), []))
     except BaseException as err:
