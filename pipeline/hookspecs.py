@@ -81,6 +81,7 @@ def pipeline_finished(summary: Mapping[str, Any]) -> None:
     """Called once after the last document.
 
     :param summary: the run totals: ``{"ok": int, "failed": int, "timeout": int,
-        "skipped-cached": int, "documents": int, "seconds": float}``.
+        "skipped-cached": int, "not-run": int, "documents": int, "seconds": float}``
+        (``not-run``: inputs never started because ``--fail-fast`` stopped the run or it was cut short).
     :return: nothing; return values are ignored.
     """
