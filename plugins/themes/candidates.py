@@ -86,7 +86,7 @@ _STEM_CACHE: dict[str, str] = {}
 
 @lru_cache(maxsize=1)
 def _stemmer() -> Any:
-    import Stemmer  # PyStemmer; imported on first use: registration stays cheap
+    import Stemmer  # type: ignore[import-not-found]  # PyStemmer (no stubs); on first use: registration stays cheap
 
     return Stemmer.Stemmer("english")
 
