@@ -197,3 +197,14 @@ def test_a_full_standard_output_is_one_line_exit_2(tmp_path: Path, args: tuple[s
     assert res.returncode == 2
     assert res.stderr.splitlines()[-1] == "copydesk: error: cannot write the output: No space left on device"
     assert "Traceback" not in res.stderr and "Exception ignored" not in res.stderr
+
+
+def test_quiet_run_prints_the_summary_without_progress_lines(tmp_path: Path) -> None:
+    setup(tmp_path)
+    for i in range(20):
+        (tmp_path / "in" / f"n{i:02d}.txt").write_text(f"note {i}\n", encoding="utf-8")
+    loud = copydesk("run", "pipeline.yaml", "in", "-o", "out1", cwd=tmp_path)
+    quiet = copydesk("-q", "run", "pipeline.yaml", "in", "-o", "out2", cwd=tmp_path)
+    assert loud.returncode == quiet.returncode == 0
+    assert "/22 documents" in loud.stderr  # plain progress lines when stderr is not a terminal
+    assert len(quiet.stderr.strip().splitlines()) == 1 and "22 documents: 22 ok" in quiet.stderr

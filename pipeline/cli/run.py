@@ -59,7 +59,8 @@ def _split_args(args: tuple[str, ...]) -> tuple[str | None, list[str]]:
               help="Write nothing; exit 1 naming the output files that differ from what the run would write.")
 @click.option("--fsync", is_flag=True, help="fsync every output file (survives power loss; slower).")
 @click.option("--progress", "progress_mode", type=click.Choice(["auto", "bar", "plain", "none"]), default="auto",
-              show_default=True, help="Progress on stderr: a bar on a terminal, plain lines otherwise.")
+              show_default=True,
+              help="Progress on stderr: a bar on a terminal, plain lines otherwise; none with -q.")
 @handled
 def run(
     args: tuple[str, ...],
@@ -146,6 +147,8 @@ def run(
         log.warning("the pipeline has no exporters: nothing will be written to %s", out)
     report = BatchReport()
     try:
+        if progress_mode == "auto" and logging.getLogger().getEffectiveLevel() > logging.WARNING:
+            progress_mode = "none"  # copydesk -q: the summary line only
         run_batch(built, items, options, progress=make_progress(sys.stderr, progress_mode), report=report)
     except BaseException:
         if report_path and report.aborted is not None:  # what ran so far, the rest as not-run
