@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
 from pipeline.build import Built
-from pipeline.errors import ConfigError, CopydeskError
+from pipeline.errors import ConfigError, CopydeskError, Terminated
 from pipeline.inputs import InputItem
 from pipeline.outputs import OutputError, create_temporary, ensure_dir, read_existing, write_atomic
 from pipeline.runner import DocumentResult
@@ -459,7 +459,8 @@ def run_batch(
         for item in [*pulled, *items_iter]:
             report.add(_report_entry(item, not_run(item), []))
     except BaseException as err:
-        report.aborted = "interrupted" if isinstance(err, KeyboardInterrupt) else str(err) or type(err).__name__
+        report.aborted = ("terminated" if isinstance(err, Terminated) else "interrupted"
+                          if isinstance(err, KeyboardInterrupt) else str(err) or type(err).__name__)
         # list what never ran; a lazy source (stdin) is not read on to its end
         rest = list(items_iter) if isinstance(items, list | tuple) else []
         for item in [*pulled, *rest]:
@@ -545,6 +546,17 @@ def _report_entry(item: InputItem, result: DocumentResult, outputs: list[str]) -
     }
 
 
+def _is_special(target: str) -> bool:
+    """``target`` exists and is neither a regular file nor a directory (a device, a named pipe)."""
+    import stat
+
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 def check_report_path(path: str) -> None:
     """Fail before the batch runs when the report could not be written at ``path`` (``-`` is
     standard output): its directory must exist and take a new file, and ``path`` must not be a
@@ -557,6 +569,10 @@ def check_report_path(path: str) -> None:
     target = os.path.abspath(path)
     if os.path.isdir(target):
         raise OutputError(f"{path}: cannot write the report: Is a directory")
+    if _is_special(target):
+        if not os.access(target, os.W_OK):
+            raise OutputError(f"{path}: cannot write the report: Permission denied")
+        return
     try:
         fd, tmp = create_temporary(os.path.dirname(target), os.path.basename(target))
     except OSError as err:
@@ -593,6 +609,13 @@ def write_report(path: str, report: BatchReport, stdout: IO[bytes] | None = None
             raise OutputError(f"--report -: cannot write the report: {err.strerror or err}") from None
         return
     target = os.path.abspath(path)
+    if _is_special(target):  # /dev/stderr, a named pipe: written to, never replaced by a file
+        try:
+            with open(target, "wb") as fh:
+                _write_report_to(fh, report)
+        except OSError as err:
+            raise OutputError(f"{path}: cannot write the report: {err.strerror or err}") from None
+        return
     try:
         fd, tmp = create_temporary(os.path.dirname(target), os.path.basename(target))
     except OSError as err:

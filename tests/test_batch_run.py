@@ -455,18 +455,21 @@ def test_report_is_written_when_an_output_cannot_be_written_mid_batch(tmp_path: 
     assert len(rep["documents"]) == len(GOOD) and statuses(rep)["d05"] in ("ok", "not-run")
 
 
-def test_interrupted_batch_still_writes_its_report(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("signum", "code", "why"), [(signal.SIGINT, 130, "interrupted"),
+                                                     (signal.SIGTERM, 143, "terminated")])
+def test_interrupted_batch_still_writes_its_report(tmp_path: Path, signum: int, code: int, why: str) -> None:
     make_project(tmp_path, {"a.txt": "fine\n", "b.txt": "HANG\n", "c.txt": "fine\n"})
     proc = cli(tmp_path, "--workers", "2", "--no-cache", "--report", "report.json", wait=False)
     deadline = time.monotonic() + 60
     while not (tmp_path / "out" / "a.json").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     time.sleep(0.2)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(signum)
     _, err = proc.communicate(timeout=30)
-    assert proc.returncode == 130, err
+    assert proc.returncode == code, err
+    assert b"Traceback" not in err
     rep = report(tmp_path)
-    assert rep["aborted"] == "interrupted"
+    assert rep["aborted"] == why
     assert statuses(rep)["a"] == "ok" and statuses(rep)["b"] == "not-run" and len(rep["documents"]) == 3
 
 
@@ -585,3 +588,20 @@ def test_process_pool_executor_in_order_with_either_start_method(tmp_path: Path,
     pool = ProcessPoolExecutor(spec, 2, start_method=method)
     got = [(item.doc_id, res.status) for item, res in pool.map((i, None) for i in items)]
     assert got == [("a", "ok"), ("b", "failed"), ("c", "ok"), ("d", "ok")]
+
+
+def test_a_report_path_that_is_a_named_pipe_is_written_to_not_replaced(tmp_path: Path) -> None:
+    import stat
+    import threading
+
+    make_project(tmp_path, {"a.txt": "fine\n"})
+    fifo = tmp_path / "report.pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    res = cli(tmp_path, "--report", str(fifo))
+    reader.join(timeout=30)
+    assert res.returncode == 0, res.stderr
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert json.loads(received[0])["totals"]["ok"] == 1

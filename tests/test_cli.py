@@ -208,3 +208,24 @@ def test_quiet_run_prints_the_summary_without_progress_lines(tmp_path: Path) -> 
     assert loud.returncode == quiet.returncode == 0
     assert "/22 documents" in loud.stderr  # plain progress lines when stderr is not a terminal
     assert len(quiet.stderr.strip().splitlines()) == 1 and "22 documents: 22 ok" in quiet.stderr
+
+
+def test_dask_without_the_extra_is_a_usage_error_before_the_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    setup(tmp_path)
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "distributed" else real(name, *a))
+    monkeypatch.chdir(tmp_path)
+    for args in (["--executor", "dask"], ["--scheduler", "tcp://127.0.0.1:1"]):
+        res = CliRunner().invoke(main, ["run", "pipeline.yaml", "in", "-o", "out", *args])
+        assert res.exit_code == 2, res.output
+        assert "copydesk[dask]" in res.output and "Traceback" not in res.output
+        assert not (tmp_path / "out").exists()

@@ -41,12 +41,14 @@ def handled(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from pipeline.errors import CopydeskError
+        from pipeline.errors import CopydeskError, Terminated
 
         try:
             return fn(*args, **kwargs)
         except CopydeskError as err:
             _fail(str(err))
+        except Terminated:
+            _fail("terminated", 143)
         except KeyboardInterrupt:
             _fail("interrupted", 130)
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import signal
 import sys
+import threading
 from typing import TYPE_CHECKING
 
 import click
@@ -96,7 +98,7 @@ def run(
     from pipeline.batch import BatchOptions, BatchReport, check_report_path, exit_code, run_batch, write_report
     from pipeline.build import build
     from pipeline.cache import DEFAULT_CACHE_DIR
-    from pipeline.errors import CopydeskError
+    from pipeline.errors import CopydeskError, terminate_on_sigterm
     from pipeline.executors import PipelineSpec
     from pipeline.inputs import collect_inputs
     from pipeline.progress import make_progress
@@ -123,6 +125,11 @@ def run(
     executor = executor or ("dask" if scheduler and "executor" not in cfg.run.model_fields_set else cfg.run.executor)
     if scheduler and executor != "dask":
         raise click.UsageError(f"--scheduler {scheduler} needs the dask executor, not --executor {executor}")
+    if executor == "dask":
+        import importlib.util
+
+        if importlib.util.find_spec("distributed") is None:  # checked now, not when the batch starts
+            raise click.UsageError("the dask executor needs the dask extra: pip install 'copydesk[dask]'")
     spec = PipelineSpec(os.path.abspath(config_path) if config_path else None, tuple(overrides), os.getcwd())
     options = BatchOptions(
         output_dir=out,
@@ -146,7 +153,12 @@ def run(
     if not built.resolved.exporters and out != "-":
         log.warning("the pipeline has no exporters: nothing will be written to %s", out)
     report = BatchReport()
+    # SIGTERM (a cancelled CI job) stops the batch the way Ctrl-C does: the report is still written
+    own_signals = threading.current_thread() is threading.main_thread()
+    previous = signal.getsignal(signal.SIGTERM) if own_signals else None
     try:
+        if own_signals:
+            terminate_on_sigterm()
         if progress_mode == "auto" and logging.getLogger().getEffectiveLevel() > logging.WARNING:
             progress_mode = "none"  # copydesk -q: the summary line only
         run_batch(built, items, options, progress=make_progress(sys.stderr, progress_mode), report=report)
@@ -157,6 +169,9 @@ def run(
             except CopydeskError as err:
                 log.error("%s", err)
         raise
+    finally:
+        if own_signals and previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     if report_path:
         write_report(report_path, report)
     for path, problem in report.check_problems:

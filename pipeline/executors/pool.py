@@ -147,6 +147,7 @@ def _worker_main(spec: PipelineSpec, conn: Connection, buf: Any, clock: Any, kee
         its start time, so the coordinator can bound it) before reporting ready.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the coordinator's handler is not the worker's
     # A worker's stdout is never data (results travel over the pipe): plugins that print, even
     # from C code, must not corrupt the coordinator's ``-o -`` stream.
     os.dup2(2, 1)
