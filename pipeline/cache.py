@@ -85,8 +85,9 @@ def _is_own(name: str) -> bool:
 
 def _local_modules(root: str) -> list[str]:
     """Files of the modules loaded from ``root`` (a plugin's import root outside the installed
-    libraries): helper modules a plugin imports beside itself. Empty for an installed plugin
-    (its version string must do), or when more than 2000 files would be read."""
+    libraries) and of the ``.py`` files directly in it: helper modules a plugin imports beside
+    itself, at import time or later. Empty for an installed plugin (its version string must
+    do), or when more than 2000 files would be read."""
     real = os.path.realpath(root) + os.sep
     installed = _installed_dirs()
     if real.startswith(installed):
@@ -101,7 +102,15 @@ def _local_modules(root: str) -> list[str]:
             found.append(file)
             if len(found) > _MAX_FINGERPRINT_FILES:
                 return []
-    return found
+    # a helper imported only inside process() is not loaded yet: every module file beside the
+    # plugin counts too (an unrelated edit there re-runs documents; a missed one would be stale)
+    try:
+        beside = sorted(e.path for e in os.scandir(root) if e.name.endswith(".py") and e.is_file())
+    except OSError:
+        beside = []
+    known = {os.path.realpath(f) for f in found}
+    found.extend(f for f in beside if os.path.realpath(f) not in known)
+    return [] if len(found) > _MAX_FINGERPRINT_FILES else found
 
 
 def _package_files(module_name: str) -> list[str]:

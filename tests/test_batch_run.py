@@ -535,20 +535,24 @@ def test_editing_a_plugin_module_invalidates_the_cache(tmp_path: Path) -> None:
     assert json.loads(outputs(tmp_path)["a.json"])["metadata"]["tag"] == 2
 
 
+@pytest.mark.parametrize("lazy", [False, True], ids=["imported-with-the-plugin", "imported-in-process"])
 def test_editing_a_plugin_helper_module_invalidates_the_cache_and_a_moved_workspace_keeps_it(
-        tmp_path: Path) -> None:
+        tmp_path: Path, lazy: bool) -> None:
     def project(root: Path) -> dict[str, str]:
         return {"PYTHONPATH": str(root) + os.pathsep + os.environ.get("PYTHONPATH", ""),
                 "PYTHONDONTWRITEBYTECODE": "1"}
 
     work = tmp_path / "mv1"
     work.mkdir()
+    top, inner = ("", "        from helped_plugin_helper import VALUE\n") if lazy else (
+        "from helped_plugin_helper import VALUE\n", "")
     (work / "helped_plugin.py").write_text(
         "from pipeline import Document, Stage, hookimpl\n"
-        "from helped_plugin_helper import VALUE\n\n\n"
+        f"{top}\n\n"
         "class Tag(Stage):\n"
         "    name = 'tag'\n\n"
         "    def process(self, doc: Document) -> Document:\n"
+        f"{inner}"
         "        return doc.model_copy(update={'metadata': {'tag': VALUE}})\n\n\n"
         "@hookimpl\n"
         "def register_stages(register):\n"
