@@ -58,5 +58,6 @@ def test_prints_on_plugin_import_and_in_run_hooks_never_reach_the_jsonl_stream(t
     res = run(tmp_path, "", "-", "-o", "-", "--set", "plugins=[copydesk_noisy]", stdin=lines)
     assert res.returncode == 0, res.stderr
     assert [json.loads(line)["id"] for line in res.stdout.splitlines()] == [f"d{i}" for i in range(docs)]
-    for said in ("noisy: imported", "noisy: pipeline started", "noisy: pipeline finished"):
+    for said in ("noisy: imported", "noisy: pipeline started", "noisy: pipeline finished",
+                 "noisy: fd 1 written directly"):
         assert said in res.stderr

@@ -8,7 +8,8 @@ import os
 import signal
 import sys
 import threading
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import IO, TYPE_CHECKING
 
 import click
 
@@ -161,7 +162,9 @@ def run(
             terminate_on_sigterm()
         if progress_mode == "auto" and logging.getLogger().getEffectiveLevel() > logging.WARNING:
             progress_mode = "none"  # copydesk -q: the summary line only
-        run_batch(built, items, options, progress=make_progress(sys.stderr, progress_mode), report=report)
+        with _data_only_stdout(out == "-") as data:
+            options.stdout = data
+            run_batch(built, items, options, progress=make_progress(sys.stderr, progress_mode), report=report)
     except BaseException:
         if report_path and report.aborted is not None:  # what ran so far, the rest as not-run
             try:
@@ -215,3 +218,28 @@ def _check_inputs_exist(loaded: LoadedConfig, inputs: list[str]) -> None:
         problem = None if arg == "-" else input_problem(arg)
         if problem:  # the same check as `copydesk run` (a device or named pipe is no input either)
             raise loaded.error(("inputs", i), f"{arg}: {problem}")
+
+
+@contextlib.contextmanager
+def _data_only_stdout(to_stdout: bool) -> Iterator[IO[bytes] | None]:
+    """With ``-o -``, yield a private handle on standard output for the documents and point file
+    descriptor 1 at standard error meanwhile: anything else writing to fd 1 (a plugin's C
+    library, ``os.write(1, ...)``) cannot corrupt the JSON lines. Yields ``None`` (the batch's
+    default stream) when not writing to stdout or when stdout is not a real file descriptor."""
+    try:
+        real = to_stdout and sys.stdout is not None and sys.stdout.fileno() == 1
+    except (AttributeError, OSError, ValueError):  # a replaced sys.stdout (tests) has no fd
+        real = False
+    if not real:
+        yield None
+        return
+    sys.stdout.flush()
+    saved = os.dup(1)
+    data = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    try:
+        yield data
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        data.close()  # flushes the last documents
