@@ -73,14 +73,3 @@ class StageError(CopydeskError):
 class Terminated(KeyboardInterrupt):
     """The process received SIGTERM (a CI job cancelled, ``timeout``): handled like Ctrl-C (the
     batch stops, its report is written with ``aborted: terminated``) but exits 143."""
-
-
-def terminate_on_sigterm() -> None:
-    """Turn SIGTERM in this process into :class:`Terminated` (main thread only; pool workers
-    reset it to the default)."""
-    import signal
-
-    def _raise(signum: int, frame: object) -> None:
-        raise Terminated
-
-    signal.signal(signal.SIGTERM, _raise)

@@ -99,7 +99,7 @@ def run(
     from pipeline.batch import BatchOptions, BatchReport, check_report_path, exit_code, run_batch, write_report
     from pipeline.build import build
     from pipeline.cache import DEFAULT_CACHE_DIR
-    from pipeline.errors import CopydeskError, terminate_on_sigterm
+    from pipeline.errors import CopydeskError
     from pipeline.executors import PipelineSpec
     from pipeline.inputs import collect_inputs
     from pipeline.progress import make_progress
@@ -126,11 +126,6 @@ def run(
     executor = executor or ("dask" if scheduler and "executor" not in cfg.run.model_fields_set else cfg.run.executor)
     if scheduler and executor != "dask":
         raise click.UsageError(f"--scheduler {scheduler} needs the dask executor, not --executor {executor}")
-    if executor == "dask":
-        import importlib.util
-
-        if importlib.util.find_spec("distributed") is None:  # checked now, not when the batch starts
-            raise click.UsageError("the dask executor needs the dask extra: pip install 'copydesk[dask]'")
     spec = PipelineSpec(os.path.abspath(config_path) if config_path else None, tuple(overrides), os.getcwd())
     options = BatchOptions(
         output_dir=out,
@@ -159,7 +154,7 @@ def run(
     previous = signal.getsignal(signal.SIGTERM) if own_signals else None
     try:
         if own_signals:
-            terminate_on_sigterm()
+            signal.signal(signal.SIGTERM, _raise_terminated)
         if progress_mode == "auto" and logging.getLogger().getEffectiveLevel() > logging.WARNING:
             progress_mode = "none"  # copydesk -q: the summary line only
         with _data_only_stdout(out == "-") as data:
@@ -243,3 +238,10 @@ def _data_only_stdout(to_stdout: bool) -> Iterator[IO[bytes] | None]:
         os.dup2(saved, 1)
         os.close(saved)
         data.close()  # flushes the last documents
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    """SIGTERM handler of a run: stop the batch as Ctrl-C does (see :class:`~pipeline.errors.Terminated`)."""
+    from pipeline.errors import Terminated
+
+    raise Terminated

@@ -71,12 +71,18 @@ class DaskExecutor(Executor):
         cluster of ``workers`` single-threaded processes for this run.
     :param workers: local cluster size when ``scheduler`` is ``None``.
     :param timeout: seconds from submission before a task is cancelled and its worker restarted.
-    :raises pipeline.errors.ConfigError: from :meth:`map`, when ``dask[distributed]`` is missing
-        or the scheduler cannot be reached.
+    :raises pipeline.errors.ConfigError: here, when ``distributed`` is not installed (before any
+        document runs); from :meth:`map`, when the scheduler cannot be reached.
     """
 
     def __init__(self, spec: PipelineSpec, scheduler: str | None, workers: int = 1,
                  timeout: float | None = None) -> None:
+        from importlib.util import find_spec
+
+        from pipeline.errors import ConfigError
+
+        if find_spec("distributed") is None:
+            raise ConfigError("the dask executor needs the dask extra: pip install 'copydesk[dask]'")
         self.spec = spec
         self.scheduler = scheduler
         self.workers = max(1, workers)
