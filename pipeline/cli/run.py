@@ -96,13 +96,14 @@ def run(
     Exit 0: all documents succeeded; 1: some failed (more than --max-failures), or --check
     found differences; 2: config/usage error or an unwritable output directory.
     """
-    from pipeline.batch import BatchOptions, BatchReport, check_report_path, exit_code, run_batch, write_report
+    from pipeline.batch import BatchOptions, run_batch
     from pipeline.build import build
     from pipeline.cache import DEFAULT_CACHE_DIR
     from pipeline.errors import CopydeskError
     from pipeline.executors import PipelineSpec
     from pipeline.inputs import collect_inputs
     from pipeline.progress import make_progress
+    from pipeline.report import BatchReport, check_report_path, exit_code, write_report
 
     # copydesk runs documents in parallel, not one document's maths: numeric libraries get one
     # thread per process unless the user says otherwise (set before plugins import them).
