@@ -12,10 +12,12 @@ dropped. Every occurrence of that stem sequence in the prose becomes a mention s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any
 
-from plugins.themes.text import Token, word_key, word_runs
+from plugins.themes.lexical import CALENDAR, Word, words
+from plugins.themes.lexical import FILLER_MODIFIERS as FILLER_MODIFIERS  # re-exported: they were defined here
+from plugins.themes.lexical import STOP as STOP
+from plugins.themes.lexical import stem as stem
+from plugins.themes.text import Token
 
 NOUN = frozenset({"NN", "NNS", "NNP", "NNPS"})
 COMMON_NOUN = frozenset({"NN", "NNS"})
@@ -27,83 +29,6 @@ FIRST_KIND = {"JJ": 1, "VBN": 2, "VBG": 2, "CD": 3}
 # 2 verb. Candidates from noun phrases are kind 0. Adverbs were tried as kind 3: they cost
 # cross-validated F1 on all three training sets.
 WORD_KIND = {"JJ": 1, "JJR": 1, "JJS": 1, "VB": 2, "VBD": 2, "VBG": 2, "VBN": 2, "VBP": 2, "VBZ": 2}
-# Words never inside a candidate even when the tagger calls them nouns or adjectives.
-STOP = frozenset(
-    """a about above after again against all also although am an and any are as at be because been
-    before being below between both but by can could did do does doing down during each either
-    few for from further had has have having he her here hers herself him himself his how i if in
-    into is it its itself just let many me might more most much must my myself neither no nor not
-    now of off on once only or other others our ours ourselves out over own per same several she
-    should so some such than that the their theirs them themselves then there these they this
-    those through to too under until up upon us very via was we were what whatever when where
-    whether which while who whom whose why will with within without would yet you your yours
-    yourself yourselves mr mrs ms dr everyone everybody someone somebody anyone anybody nobody
-    everything something anything nothing none""".split()
-)
-
-# Adjectives that date or count rather than describe ("recent years", "new phase"): never part of
-# a candidate (the stop-list idea of KEA, Frank et al. 1999, applied to modifiers).
-FILLER_MODIFIERS = frozenset(
-    """new recent past last next current former latest previous various several many certain
-    other same further overall whole entire own such additional particular possible likely
-    similar different""".split()
-)
-
-# Dating words (generic English calendar and clock words): they say when, not what, so they never
-# start or end a candidate ("clashed Thursday", "home Monday night", "issued Friday"). Calendar
-# names (capitalised: "May" is left out, it is also a name) are trimmed from both edges; times of
-# day only from the end ("night shift" keeps its head).
-CALENDAR_NAMES = frozenset(
-    """Monday Tuesday Wednesday Thursday Friday Saturday Sunday Mon Tue Tues Wed Thu Thur Thurs Fri
-    January February March April June July August September October November December Jan Feb
-    Apr Aug Sep Sept Oct Nov Dec""".split()
-)
-TIMES_OF_DAY = frozenset(
-    """night nights morning mornings afternoon afternoons evening evenings tonight today yesterday
-    tomorrow noon midnight weekend weekends overnight a.m. p.m. a.m p.m""".split()
-)
-CALENDAR, TIME_OF_DAY = 1, 2
-
-
-_DATING: dict[str, int] = {}
-
-
-def dating_kind(text: str) -> int:
-    """:data:`CALENDAR` for a weekday or month name, :data:`TIME_OF_DAY` for a time of day, else 0
-    (memoised by token text)."""
-    out = _DATING.get(text)
-    if out is None:
-        if len(_DATING) > 200_000:
-            _DATING.clear()
-        word = word_key(text)
-        out = CALENDAR if word in CALENDAR_NAMES else TIME_OF_DAY if word.lower() in TIMES_OF_DAY else 0
-        _DATING[text] = out
-    return out
-
-
-_STEM_CACHE: dict[str, str] = {}
-
-
-@lru_cache(maxsize=1)
-def _stemmer() -> Any:
-    import Stemmer  # type: ignore[import-not-found]  # PyStemmer (no stubs); on first use: registration stays cheap
-
-    return Stemmer.Stemmer("english")
-
-
-def stem(word: str) -> str:
-    """Snowball English (Porter2) stem of a word, lower-cased (memoised).
-
-    Stems with PyStemmer, the C build of the Snowball stemmers (M. Porter, "The English (Porter2)
-    stemming algorithm", snowballstem.org): the same stems as the pure-Python ``snowballstemmer``,
-    an order of magnitude faster, which matters for a worker that starts cold.
-    """
-    out = _STEM_CACHE.get(word)
-    if out is None:
-        if len(_STEM_CACHE) > 200_000:
-            _STEM_CACHE.clear()
-        out = _STEM_CACHE[word] = _stemmer().stemWord(word.lower())
-    return out
 
 
 @dataclass(slots=True)
@@ -168,40 +93,23 @@ class WordSets:
     words: tuple[str, ...]  # stems by word: a lower-case compound ("high-level") is one
 
 
-_TOKEN_CACHE: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...], tuple[int, ...]]] = {}
+_NO_WORD = Word((), (), (), (), False, False, 0, False, False, False, "", "", False, False)
 
 
-def _token_runs(text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...], tuple[int, ...]]:
-    """(stems, runs, starts, ends) of the letter/digit runs of a token text, offsets relative to
-    the token (:func:`plugins.themes.text.word_runs`: combining marks and invisible joiners stay
-    inside a run; each run is stemmed in its :func:`~plugins.themes.text.word_key` form).
-    Memoised by text."""
-    out = _TOKEN_CACHE.get(text)
-    if out is None:
-        if len(_TOKEN_CACHE) > 200_000:
-            _TOKEN_CACHE.clear()
-        spans = word_runs(text)
-        runs = tuple(text[a:b] for a, b in spans)
-        out = _TOKEN_CACHE[text] = (
-            tuple(stem(word_key(w)) for w in runs), runs, tuple(a for a, _ in spans), tuple(b for _, b in spans)
-        )
-    return out
-
-
-_NO_RUNS: tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...], tuple[int, ...]] = ((), (), (), ())
-
-
-def split_parts(tokens: list[Token]) -> Parts:
-    """The parts of a tagged token list (see :class:`Parts`)."""
-    get = _TOKEN_CACHE.get
-    runs = [
-        _NO_RUNS if tok.tag == "POS" else (get(tok.text) or _token_runs(tok.text)) for tok in tokens
-    ]
+def split_parts(tokens: list[Token], facts: list[Word] | None = None) -> Parts:
+    """The parts of a tagged token list (see :class:`Parts`); ``facts``: the
+    :func:`plugins.themes.lexical.words` of the tokens' texts, when the caller has them."""
+    if facts is None:
+        facts = words([t.text for t in tokens])
+    # a possessive "'s" has no parts
+    runs = [_NO_WORD if tok.tag == "POS" else w for tok, w in zip(tokens, facts, strict=True)]
     first = [0]
     n = 0
     for r in runs:
         n += len(r[0])
         first.append(n)
+    # Most tokens have one run or none: one pass per field over the tokens beats building
+    # each part as an object.
     return Parts(
         stem=[st for r in runs for st in r[0]],
         word=[w for r in runs for w in r[1]],
@@ -213,19 +121,13 @@ def split_parts(tokens: list[Token]) -> Parts:
     )
 
 
-_WORD_OK: dict[str, bool] = {}
-
-
-def _is_word(text: str, tag: str) -> bool:
-    low = word_key(text).lower()
-    if tag == "JJ" and low in FILLER_MODIFIERS:
-        return False
-    ok = _WORD_OK.get(text)
-    if ok is None:
-        if len(_WORD_OK) > 200_000:
-            _WORD_OK.clear()
-        ok = _WORD_OK[text] = any(ch.isalnum() for ch in text) and low not in STOP
-    return ok
+def _ok_flags(tags: list[str], facts: list[Word]) -> list[bool]:
+    """Per token: may it be a word of a chunk (a modifier or noun tag, a letter or digit, no
+    stop word, and no filler modifier when tagged JJ)?"""
+    return [
+        (w.ok_jj if tag == "JJ" else w.ok) if tag in MODIFIER else False
+        for w, tag in zip(facts, tags, strict=True)
+    ]
 
 
 def _vbg_ok(tags: list[str], j: int, i: int) -> bool:
@@ -241,9 +143,8 @@ def _vbg_ok(tags: list[str], j: int, i: int) -> bool:
 def chunks(tokens: list[Token]) -> list[tuple[int, int]]:
     """Maximal candidate chunks as token index ranges ``[i, j)`` ending in a noun."""
     tags = [t.tag for t in tokens]
-    sent = [t.sent for t in tokens]
-    ok = [tag in MODIFIER and _is_word(t.text, tag) for t, tag in zip(tokens, tags, strict=True)]
-    return _chunks(tags, sent, ok, [dating_kind(t.text) for t in tokens])
+    facts = words([t.text for t in tokens])
+    return _chunks(tags, [t.sent for t in tokens], _ok_flags(tags, facts), [w.dating for w in facts])
 
 
 def _chunks(tags: list[str], sent: list[int], ok: list[bool], dating: list[int]) -> list[tuple[int, int]]:
@@ -281,7 +182,7 @@ def _chunks(tags: list[str], sent: list[int], ok: list[bool], dating: list[int])
             and tags[end - 2] == "NNS"
         ):
             end -= 1
-        # dating words off the edges (see CALENDAR_NAMES), then back to a head noun again
+        # dating words off the edges (see lexical.CALENDAR_NAMES), then back to a head noun again
         while end > i and (dating[end - 1] or tags[end - 1] not in NOUN):
             end -= 1
         start = i
@@ -303,60 +204,60 @@ def collect(
     :param single_words: also make candidates of single adjectives and verbs
         (:data:`WORD_KIND`) that no noun phrase already covers.
     """
-    parts = split_parts(tokens)
-    first = parts.first
-    p_stem = parts.stem
+    facts = words([t.text for t in tokens])
+    parts = split_parts(tokens, facts)
     tags = [t.tag for t in tokens]
     sent = [t.sent for t in tokens]
-    ok = [tag in MODIFIER and _is_word(t.text, tag) for t, tag in zip(tokens, tags, strict=True)]
-    get_dating = _DATING.get
-    dating = [d if (d := get_dating(t.text)) is not None else dating_kind(t.text) for t in tokens]
+    ok = _ok_flags(tags, facts)
+    dating = [w.dating for w in facts]
 
     # Sentence-initial and title-case (title, heading) forms say little about case.
     initial = _sentence_initials(tokens)
     cands: dict[tuple[str, ...], Candidate] = {}
+    get = cands.get
     for i, j in _chunks(tags, sent, ok, dating):
-        # per token of the chunk: stems, display form, digits only, capitalised
-        keys = []
-        cased = []
-        digits = []
-        caps = []
-        for t in range(i, j):
-            tok_key = tuple(p_stem[first[t] : first[t + 1]])
-            keys.append(tok_key)
-            digits.append("".join(tok_key).isdigit())  # stems are never empty
-            cased.append(_cased(tokens[t], prose_token[t], initial[t]))
-            caps.append(tokens[t].text[:1].isupper())
-        for a in range(i, j):
-            if (tags[a] == "CD" and a + 1 < j and tags[a + 1] == "CD") or dating[a] == CALENDAR:
+        # per token of the chunk: stems (a chunk holds no possessive, so they are its parts'),
+        # display form, digits only, capitalised; a head (a noun, no dating word)
+        span = facts[i:j]
+        keys = [w.stems for w in span]
+        digits = [w.digits for w in span]
+        caps = [w.caps for w in span]
+        cased = [_cased(w, tags[t], prose_token[t], initial[t]) for t, w in enumerate(span, i)]
+        ctags = tags[i:j]
+        head = [tag in NOUN and not d for tag, d in zip(ctags, dating[i:j], strict=True)]
+        n = j - i
+        for a in range(n):
+            tag_a = ctags[a]
+            if (tag_a == "CD" and a + 1 < n and ctags[a + 1] == "CD") or dating[i + a] == CALENDAR:
                 continue
-            prose = prose_token[a]
-            weight = 1.0 if prose and not initial[a] else 0.01
+            prose = prose_token[i + a]
+            weight = 1.0 if prose and not initial[i + a] else 0.01
             key: tuple[str, ...] = ()
             digits_only = True
             proper = True
             capitalised = True
-            for b in range(a + 1, min(j, a + max_words) + 1):
-                off = b - 1 - i
-                tag = tags[b - 1]
+            for off in range(a, min(n, a + max_words)):
                 key += keys[off]
                 if digits_only:
                     digits_only = digits[off]
-                if proper and tag not in PROPER_NOUN:
+                if proper and ctags[off] not in PROPER_NOUN:
                     proper = False
                 if capitalised and not caps[off]:
                     capitalised = False
-                if tag not in NOUN or digits_only or dating[b - 1]:
+                if not head[off] or digits_only:
                     continue
-                surface = " ".join(cased[a - i : off + 1])
-                c = cands.get(key)
+                surface = " ".join(cased[a : off + 1])
+                c = get(key)
                 if c is None:
-                    c = cands[key] = Candidate(key, surface, b - a, FIRST_KIND.get(tags[a], 0), (a, b))
-                c.surfaces[surface] = c.surfaces.get(surface, 0.0) + weight
+                    c = cands[key] = Candidate(
+                        key, surface, off + 1 - a, FIRST_KIND.get(tag_a, 0), (i + a, i + off + 1)
+                    )
+                surfaces = c.surfaces
+                surfaces[surface] = surfaces.get(surface, 0.0) + weight
                 c.chunk_hits += 1
-                if b == j:
+                if off + 1 == n:
                     c.final_hits += 1
-                    if a == i:
+                    if a == 0:
                         c.maximal_hits += 1
                 if prose:
                     c.prose_hits += 1
@@ -365,50 +266,37 @@ def collect(
                 if not proper:
                     c.proper = False
     if single_words:
-        _single_words(tokens, tags, prose_token, initial, parts, cands)
+        _single_words(facts, tags, prose_token, initial, cands)
     if cands:
         _find_mentions(parts, cands)
     return parts, cands
 
 
 def _single_words(
-    tokens: list[Token], tags: list[str], prose_token: list[bool], initial: list[bool], parts: Parts,
+    facts: list[Word], tags: list[str], prose_token: list[bool], initial: list[bool],
     cands: dict[tuple[str, ...], Candidate],
 ) -> None:
     """Candidates of single adjectives and verbs (not stop words or dating modifiers, with a
     letter), unless a noun-phrase candidate has the same stems."""
-    first, p_stem = parts.first, parts.stem
     for t in [t for t, tag in enumerate(tags) if tag in WORD_KIND]:
-        tok = tokens[t]
-        tag = tok.tag
-        if not _is_word(tok.text, tag) or not _has_letter(tok.text):
+        w = facts[t]
+        tag = tags[t]
+        if not (w.ok_jj if tag == "JJ" else w.ok) or not w.letter:
             continue
-        key = tuple(p_stem[first[t] : first[t + 1]])
+        key = w.stems  # the token's parts (it is no possessive)
         if not key:
             continue
         c = cands.get(key)
         if c is not None and not c.word_kind:
             continue
         prose = prose_token[t]
-        surface = _cased(tok, prose, initial[t])
+        surface = _cased(w, tag, prose, initial[t])
         if c is None:
             c = cands[key] = Candidate(key, surface, 1, FIRST_KIND.get(tag, 0), (t, t + 1), WORD_KIND[tag])
             c.proper = False
         c.surfaces[surface] = c.surfaces.get(surface, 0.0) + (1.0 if prose and not initial[t] else 0.01)
         if prose:
             c.prose_hits += 1
-
-
-_LETTER: dict[str, bool] = {}
-
-
-def _has_letter(text: str) -> bool:
-    out = _LETTER.get(text)
-    if out is None:
-        if len(_LETTER) > 200_000:
-            _LETTER.clear()
-        out = _LETTER[text] = any(ch.isalpha() for ch in text)
-    return out
 
 
 def _find_mentions(parts: Parts, cands: dict[tuple[str, ...], Candidate]) -> None:
@@ -418,7 +306,9 @@ def _find_mentions(parts: Parts, cands: dict[tuple[str, ...], Candidate]) -> Non
         lengths = by_first.setdefault(key[0], [])
         if len(key) not in lengths:
             lengths.append(len(key))
-    stems, sents, starts, ends = parts.stem, parts.sent, parts.start, parts.end
+    # a tuple, so that a slice is a key without a copy through a list
+    stems = tuple(parts.stem)
+    sents, starts, ends = parts.sent, parts.start, parts.end
     n_parts = len(stems)
     get = cands.get
     for pi in [pi for pi, st in enumerate(stems) if st in by_first]:
@@ -428,7 +318,7 @@ def _find_mentions(parts: Parts, cands: dict[tuple[str, ...], Candidate]) -> Non
             last = pi + n - 1
             if last >= n_parts or sents[last] != sent:
                 continue
-            c = get(tuple(stems[pi : pi + n])) if n > 1 else get((st,))
+            c = get(stems[pi : pi + n])
             if c is not None:
                 c.mentions.append((starts[pi], ends[last]))
                 c.mention_parts.append(pi)
@@ -469,15 +359,13 @@ def _sentence_initials(tokens: list[Token]) -> list[bool]:
     ]
 
 
-def _cased(tok: Token, prose: bool, initial: bool) -> str:
+def _cased(w: Word, tag: str, prose: bool, initial: bool) -> str:
     """Names, acronyms and words capitalised inside a prose sentence keep their case; other
-    words are lower-cased."""
-    t = word_key(tok.text)  # shown NFC, without soft hyphens or joiners
-    if tok.tag in PROPER_NOUN or (len(t) > 1 and t.isupper()):
-        return t
-    if prose and not initial and t[:1].isupper():
-        return t
-    return t.lower()
+    words are lower-cased (shown in :func:`~plugins.themes.text.word_key` form: NFC, without
+    soft hyphens or joiners)."""
+    if tag in PROPER_NOUN or w.acronym or (prose and not initial and w.key_caps):
+        return w.key
+    return w.lower
 
 
 def display_text(c: Candidate) -> str:

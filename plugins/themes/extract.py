@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from pipeline.model import Diagnostic, Document
-from plugins.themes.candidates import FIRST_KIND, STOP, Candidate, display_text, stem, word_sets
+from plugins.themes.candidates import FIRST_KIND, Candidate, display_text, word_sets
 from plugins.themes.features import Analysis, analyse, prose_blocks
 from plugins.themes.grouping import Scored, build_themes, group, tag_sections
 from plugins.themes.language import looks_english
+from plugins.themes.lexical import STOP, stem
 from plugins.themes.names import NameCuts
 from plugins.themes.ranking import load_model
 from plugins.themes.text import word_key, word_runs

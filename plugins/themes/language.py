@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from plugins.themes.candidates import STOP
+from plugins.themes.lexical import STOP
 
 _WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
 _FUNCTION = STOP | frozenset("said says new one two its it's which".split())

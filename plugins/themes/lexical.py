@@ -1,0 +1,136 @@
+"""What the candidate code needs to know of a token's text, worked out once per distinct text.
+
+A news article repeats most of its words and a batch repeats most of its vocabulary, so the
+facts about a token text (its letter/digit runs and their stems, whether it can be part of a
+candidate, whether it dates, how it is shown) are memoised in one bounded dict rather than
+recomputed per token (or kept in one memo per fact, which costs a dict entry each).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+from plugins.themes.text import word_key, word_runs
+
+# Words never inside a candidate even when the tagger calls them nouns or adjectives.
+STOP = frozenset(
+    """a about above after again against all also although am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each either
+    few for from further had has have having he her here hers herself him himself his how i if in
+    into is it its itself just let many me might more most much must my myself neither no nor not
+    now of off on once only or other others our ours ourselves out over own per same several she
+    should so some such than that the their theirs them themselves then there these they this
+    those through to too under until up upon us very via was we were what whatever when where
+    whether which while who whom whose why will with within without would yet you your yours
+    yourself yourselves mr mrs ms dr everyone everybody someone somebody anyone anybody nobody
+    everything something anything nothing none""".split()
+)
+
+# Adjectives that date or count rather than describe ("recent years", "new phase"): never part of
+# a candidate (the stop-list idea of KEA, Frank et al. 1999, applied to modifiers).
+FILLER_MODIFIERS = frozenset(
+    """new recent past last next current former latest previous various several many certain
+    other same further overall whole entire own such additional particular possible likely
+    similar different""".split()
+)
+
+# Dating words (generic English calendar and clock words): they say when, not what, so they never
+# start or end a candidate ("clashed Thursday", "home Monday night", "issued Friday"). Calendar
+# names (capitalised: "May" is left out, it is also a name) are trimmed from both edges; times of
+# day only from the end ("night shift" keeps its head).
+CALENDAR_NAMES = frozenset(
+    """Monday Tuesday Wednesday Thursday Friday Saturday Sunday Mon Tue Tues Wed Thu Thur Thurs Fri
+    January February March April June July August September October November December Jan Feb
+    Apr Aug Sep Sept Oct Nov Dec""".split()
+)
+TIMES_OF_DAY = frozenset(
+    """night nights morning mornings afternoon afternoons evening evenings tonight today yesterday
+    tomorrow noon midnight weekend weekends overnight a.m. p.m. a.m p.m""".split()
+)
+CALENDAR, TIME_OF_DAY = 1, 2
+
+# Distinct token texts remembered before the memo is dropped: bounds a worker's memory in a
+# long batch (a news article brings a few dozen new texts once the common words are known).
+WORD_MEMO_LIMIT = 50_000
+STEM_MEMO_LIMIT = 50_000
+
+
+class Word(NamedTuple):
+    """The facts about one token text (see :func:`word`)."""
+
+    stems: tuple[str, ...]  # Snowball stem of each letter/digit run, in its word_key form
+    runs: tuple[str, ...]  # the runs as written
+    starts: tuple[int, ...]  # run offsets in the token text
+    ends: tuple[int, ...]
+    ok: bool  # may be in a candidate: holds a letter or digit and is no stop word
+    ok_jj: bool  # the same, tagged JJ: also no filler modifier ("new", "recent")
+    dating: int  # CALENDAR, TIME_OF_DAY or 0
+    letter: bool  # holds a letter
+    digits: bool  # its runs are all digits
+    caps: bool  # its first character (as written) is upper case
+    key: str  # word_key form (shown NFC, without soft hyphens or joiners)
+    lower: str  # key lower-cased
+    key_caps: bool  # the key starts upper case
+    acronym: bool  # the key is more than one character, all upper case
+
+
+_WORDS: dict[str, Word] = {}
+
+
+def word(text: str) -> Word:
+    """The :class:`Word` facts of a token text (memoised by text, up to
+    :data:`WORD_MEMO_LIMIT` texts)."""
+    out = _WORDS.get(text)
+    if out is None:
+        if len(_WORDS) >= WORD_MEMO_LIMIT:
+            _WORDS.clear()
+        out = _WORDS[text] = _facts(text)
+    return out
+
+
+def words(texts: list[str]) -> list[Word]:
+    """:func:`word` of each text (one dict lookup per known text)."""
+    get = _WORDS.get
+    return [get(t) or word(t) for t in texts]
+
+
+def _facts(text: str) -> Word:
+    spans = word_runs(text)
+    runs = tuple(text[a:b] for a, b in spans)
+    stems = tuple(stem(word_key(w)) for w in runs)
+    key = word_key(text)
+    lower = key.lower()
+    ok = any(ch.isalnum() for ch in text) and lower not in STOP
+    dating = CALENDAR if key in CALENDAR_NAMES else TIME_OF_DAY if lower in TIMES_OF_DAY else 0
+    return Word(
+        stems=stems, runs=runs, starts=tuple(a for a, _ in spans), ends=tuple(b for _, b in spans),
+        ok=ok, ok_jj=ok and lower not in FILLER_MODIFIERS, dating=dating,
+        letter=any(ch.isalpha() for ch in text), digits="".join(stems).isdigit(), caps=text[:1].isupper(),
+        key=key, lower=lower, key_caps=key[:1].isupper(), acronym=len(key) > 1 and key.isupper(),
+    )
+
+
+_STEM_CACHE: dict[str, str] = {}
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import Stemmer  # type: ignore[import-not-found]  # PyStemmer (no stubs); on first use: registration stays cheap
+
+    return Stemmer.Stemmer("english")
+
+
+def stem(word: str) -> str:
+    """Snowball English (Porter2) stem of a word, lower-cased (memoised).
+
+    Stems with PyStemmer, the C build of the Snowball stemmers (M. Porter, "The English (Porter2)
+    stemming algorithm", snowballstem.org): the same stems as the pure-Python ``snowballstemmer``,
+    an order of magnitude faster, which matters for a worker that starts cold.
+    """
+    out = _STEM_CACHE.get(word)
+    if out is None:
+        if len(_STEM_CACHE) >= STEM_MEMO_LIMIT:
+            _STEM_CACHE.clear()
+        out = _STEM_CACHE[word] = _stemmer().stemWord(word.lower())
+    return out
