@@ -86,6 +86,23 @@ def unknown_tag(word: str) -> str:
     return suffix_tag(word)
 
 
+# Tag of each word seen anywhere but first in a sentence (where its tag depends on the word
+# alone): one dict lookup instead of a lexicon lookup and the unknown-word rules per token.
+# Bounded like the other per-word memos.
+_TAGS: dict[str, str] = {}
+TAG_MEMO_LIMIT = 50_000
+
+
+def _word_tag(word: str) -> str:
+    tag = lexicon().get(word)
+    if tag is None:
+        tag = unknown_tag(word)
+    if len(_TAGS) >= TAG_MEMO_LIMIT:
+        _TAGS.clear()
+    _TAGS[word] = tag
+    return tag
+
+
 def find_tags(words: Sequence[str]) -> list[str]:
     """Penn Treebank tags of one sentence's words, one per word, identical to
     ``textblob.en.parser.find_tags(words)``'s tags.
@@ -93,11 +110,13 @@ def find_tags(words: Sequence[str]) -> list[str]:
     :param words: the sentence's tokens, punctuation included, in order.
     :raises ModuleNotFoundError: TextBlob's data is not installed.
     """
-    lex = lexicon()
-    tags: list[str] = []
-    for i, word in enumerate(words):
-        tag = lex.get(word)
-        if tag is None and i == 0:
-            tag = lex.get(word.lower()) or None  # an empty tag counts as unknown here, as in TextBlob
-        tags.append(unknown_tag(word) if tag is None else tag)
+    get = _TAGS.get
+    tags = [get(w) or _word_tag(w) for w in words]
+    if tags:
+        lex = lexicon()
+        first = words[0]
+        if lex.get(first) is None:
+            # the first word of a sentence, unknown as written, gets the tag of its lower-case
+            # form when that is known (an empty tag counts as unknown here, as in TextBlob)
+            tags[0] = lex.get(first.lower()) or tags[0]
     return tags

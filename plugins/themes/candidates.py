@@ -11,7 +11,9 @@ dropped. Every occurrence of that stem sequence in the prose becomes a mention s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from plugins.themes.lexical import CALENDAR, Word, words
 from plugins.themes.lexical import FILLER_MODIFIERS as FILLER_MODIFIERS  # re-exported: they were defined here
@@ -93,35 +95,42 @@ class WordSets:
     words: tuple[str, ...]  # stems by word: a lower-case compound ("high-level") is one
 
 
-_NO_WORD = Word((), (), (), (), False, False, 0, False, False, False, "", "", False, False)
+_NO_WORD = Word("")
 
 
-def split_parts(tokens: list[Token], facts: list[Word] | None = None) -> Parts:
-    """The parts of a tagged token list (see :class:`Parts`); ``facts``: the
-    :func:`plugins.themes.lexical.words` of the tokens' texts, when the caller has them."""
-    if facts is None:
-        facts = words([t.text for t in tokens])
+def split_parts(tokens: list[Token]) -> Parts:
+    """The parts of a tagged token list (see :class:`Parts`)."""
+    texts, starts, _, tags, sents = _columns(tokens)
+    return _split_parts(tags, starts, sents, words(texts))
+
+
+def _columns(tokens: list[Token]) -> list[Sequence[Any]]:
+    """The tokens' texts, starts, ends, tags and sentences, as five sequences."""
+    return list(zip(*tokens, strict=True)) or [()] * 5
+
+
+def _split_parts(tags: Sequence[str], starts: Sequence[int], sents: Sequence[int], facts: list[Word]) -> Parts:
     # a possessive "'s" has no parts
-    runs = [_NO_WORD if tok.tag == "POS" else w for tok, w in zip(tokens, facts, strict=True)]
+    runs = [_NO_WORD if tag == "POS" else w for tag, w in zip(tags, facts, strict=True)]
     first = [0]
     n = 0
     for r in runs:
-        n += len(r[0])
+        n += len(r.stems)
         first.append(n)
     # Most tokens have one run or none: one pass per field over the tokens beats building
     # each part as an object.
     return Parts(
-        stem=[st for r in runs for st in r[0]],
-        word=[w for r in runs for w in r[1]],
-        start=[tok.start + a for tok, r in zip(tokens, runs, strict=True) for a in r[2]],
-        end=[tok.start + b for tok, r in zip(tokens, runs, strict=True) for b in r[3]],
-        token=[ti for ti, r in enumerate(runs) for _ in r[0]],
-        sent=[tok.sent for tok, r in zip(tokens, runs, strict=True) for _ in r[0]],
+        stem=[st for r in runs for st in r.stems],
+        word=[w for r in runs for w in r.runs],
+        start=[s + a for s, r in zip(starts, runs, strict=True) for a in r.starts],
+        end=[s + b for s, r in zip(starts, runs, strict=True) for b in r.ends],
+        token=[ti for ti, r in enumerate(runs) for _ in r.stems],
+        sent=[si for si, r in zip(sents, runs, strict=True) for _ in r.stems],
         first=first,
     )
 
 
-def _ok_flags(tags: list[str], facts: list[Word]) -> list[bool]:
+def _ok_flags(tags: Sequence[str], facts: list[Word]) -> list[bool]:
     """Per token: may it be a word of a chunk (a modifier or noun tag, a letter or digit, no
     stop word, and no filler modifier when tagged JJ)?"""
     return [
@@ -130,7 +139,7 @@ def _ok_flags(tags: list[str], facts: list[Word]) -> list[bool]:
     ]
 
 
-def _vbg_ok(tags: list[str], j: int, i: int) -> bool:
+def _vbg_ok(tags: Sequence[str], j: int, i: int) -> bool:
     """A gerund modifies a noun ("emerging industries", "harbour dredging plan") only before a
     common noun, after a determiner, adjective or noun."""
     if j + 1 >= len(tags) or tags[j + 1] not in COMMON_NOUN:
@@ -142,12 +151,12 @@ def _vbg_ok(tags: list[str], j: int, i: int) -> bool:
 
 def chunks(tokens: list[Token]) -> list[tuple[int, int]]:
     """Maximal candidate chunks as token index ranges ``[i, j)`` ending in a noun."""
-    tags = [t.tag for t in tokens]
-    facts = words([t.text for t in tokens])
-    return _chunks(tags, [t.sent for t in tokens], _ok_flags(tags, facts), [w.dating for w in facts])
+    texts, _, _, tags, sents = _columns(tokens)
+    facts = words(texts)
+    return _chunks(tags, sents, _ok_flags(tags, facts), [w.dating for w in facts])
 
 
-def _chunks(tags: list[str], sent: list[int], ok: list[bool], dating: list[int]) -> list[tuple[int, int]]:
+def _chunks(tags: Sequence[str], sent: Sequence[int], ok: list[bool], dating: list[int]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     i, n = 0, len(tags)
     while i < n:
@@ -204,15 +213,14 @@ def collect(
     :param single_words: also make candidates of single adjectives and verbs
         (:data:`WORD_KIND`) that no noun phrase already covers.
     """
-    facts = words([t.text for t in tokens])
-    parts = split_parts(tokens, facts)
-    tags = [t.tag for t in tokens]
-    sent = [t.sent for t in tokens]
+    texts, starts, _, tags, sent = _columns(tokens)
+    facts = words(texts)
+    parts = _split_parts(tags, starts, sent, facts)
     ok = _ok_flags(tags, facts)
     dating = [w.dating for w in facts]
 
     # Sentence-initial and title-case (title, heading) forms say little about case.
-    initial = _sentence_initials(tokens)
+    initial = _initials(texts, sent)
     cands: dict[tuple[str, ...], Candidate] = {}
     get = cands.get
     for i, j in _chunks(tags, sent, ok, dating):
@@ -273,7 +281,7 @@ def collect(
 
 
 def _single_words(
-    facts: list[Word], tags: list[str], prose_token: list[bool], initial: list[bool],
+    facts: list[Word], tags: Sequence[str], prose_token: list[bool], initial: list[bool],
     cands: dict[tuple[str, ...], Candidate],
 ) -> None:
     """Candidates of single adjectives and verbs (not stop words or dating modifiers, with a
@@ -351,11 +359,12 @@ def word_sets(c: Candidate, tokens: list[Token], parts: Parts) -> WordSets:
 _OPENERS = "\"'\u201c\u2018("
 
 
-def _sentence_initials(tokens: list[Token]) -> list[bool]:
-    """Per token: does it start its sentence (first token, or after an opening quote or
-    bracket)?"""
+def _initials(texts: Sequence[str], sents: Sequence[int]) -> list[bool]:
+    """Per token (given the tokens' texts and sentences): does it start its sentence (first
+    token, or after an opening quote or bracket)?"""
     return [True] + [
-        prev.sent != tok.sent or prev.text in _OPENERS for prev, tok in zip(tokens, tokens[1:], strict=False)
+        prev_sent != sent or prev_text in _OPENERS
+        for prev_sent, sent, prev_text in zip(sents, sents[1:], texts, strict=False)
     ]
 
 

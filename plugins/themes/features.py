@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -177,10 +177,12 @@ def _tokens_of(doc: Document, max_prose_words: int | None = None) -> tuple[list[
             toks.pop()  # it may be a word cut in two
             truncated = True
         if left > 0:
-            n_words = 0
-            for k, tok in enumerate(toks):
-                if tok[0][:1].isalnum():
-                    n_words += 1
+            is_word = [tok[0][:1].isalnum() for tok in toks]
+            n_words = sum(is_word)
+            if n_words > left:  # cut before the first word past the limit
+                n_words = 0
+                for k, w in enumerate(is_word):
+                    n_words += w
                     if n_words > left:
                         del toks[k:]
                         n_words = left
@@ -197,7 +199,7 @@ def _tokens_of(doc: Document, max_prose_words: int | None = None) -> tuple[list[
             # a sentence in another language ("Le gouvernement français est présent à ...")
             # in English prose: its words are foreign words (Penn tag FW), never candidates
             marked = {len(sent_kind) + k for k in foreign}
-            tagged = [replace(t, tag="FW") if t.sent in marked else t for t in tagged]
+            tagged = [t._replace(tag="FW") if t.sent in marked else t for t in tagged]
         sent_kind.extend([kind] * len(sents))
         tokens.extend(tagged)
         token_block.extend([bi] * len(tagged))
