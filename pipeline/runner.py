@@ -178,26 +178,38 @@ class Pipeline:
     def run_stages(self, doc: Document, timings: dict[str, float] | None = None) -> Document:
         """Pass ``doc`` through every stage in config order.
 
-        :raises StageError: a stage raised, returned something that is not a Document, or
-            broke a span invariant.
+        :param timings: filled with stage name -> seconds, the failing stage's included.
+        :raises StageError: a stage raised, returned something that is not a Document, changed
+            the document id, or broke a span invariant.
         """
         for name, plugin, version, stage in self.stages:
             t0 = time.perf_counter()
             try:
-                out: Any = stage.process(doc)
-            except (Exception, SystemExit) as err:  # noqa: BLE001 - recorded against the stage
-                raise StageError(name, plugin, f"{type(err).__name__}: {err}") from err
-            if not isinstance(out, Document):
-                raise StageError(name, plugin, f"returned {type(out).__name__}, not a Document")
-            try:
-                out.check()
-            except ValueError as err:
-                raise StageError(name, plugin, f"produced an invalid document: {err}") from None
-            out.stages.append(StageRecord(name=name, plugin=plugin, version=version))
-            doc = out
-            if timings is not None:
-                timings[name] = time.perf_counter() - t0
+                doc = self._run_stage(name, plugin, version, stage, doc)
+            finally:  # a failing stage's time counts too (the report shows where it went)
+                if timings is not None:
+                    timings[name] = time.perf_counter() - t0
         return doc
+
+    @staticmethod
+    def _run_stage(name: str, plugin: str, version: str, stage: Stage, doc: Document) -> Document:
+        """One stage's call and the checks of what it returned (see :meth:`run_stages`)."""
+        try:
+            out: Any = stage.process(doc)
+        except (Exception, SystemExit) as err:  # noqa: BLE001 - recorded against the stage
+            raise StageError(name, plugin, f"{type(err).__name__}: {err}") from err
+        if not isinstance(out, Document):
+            raise StageError(name, plugin, f"returned {type(out).__name__}, not a Document")
+        if out.id != doc.id:
+            # output names, the cache and the report all go by the id the runner gave
+            raise StageError(name, plugin, f"changed the document id from {doc.id!r} to {out.id!r}; "
+                                           "a stage must keep the id")
+        try:
+            out.check()
+        except ValueError as err:
+            raise StageError(name, plugin, f"produced an invalid document: {err}") from None
+        out.stages.append(StageRecord(name=name, plugin=plugin, version=version))
+        return out
 
     def export(self, doc: Document) -> dict[str, bytes]:
         """Render ``doc`` with every exporter: ``{file name: bytes}``.
@@ -224,13 +236,14 @@ class Pipeline:
         """
         timings: dict[str, float] = {}
         result = DocumentResult(doc_id=item.doc_id, status="failed")
+        step, t0 = "read", time.perf_counter()
         try:
-            t0 = time.perf_counter()
             doc = self.read(item)
             result.input_sha256 = doc.source.sha256
             timings["read"] = time.perf_counter() - t0
+            step = ""  # run_stages times each stage itself
             doc = self.run_stages(doc, timings)
-            t0 = time.perf_counter()
+            step, t0 = "export", time.perf_counter()
             result.outputs = self.export(doc)
             if keep_json:
                 result.document_json = document_json_line(doc)
@@ -242,7 +255,10 @@ class Pipeline:
             result.stage, result.error = "read", str(err)
         except ValidationError as err:
             result.stage, result.error = "read", f"{item.origin or item.doc_id}: invalid document: {err}"
-        result.timings = timings
+        finally:  # a failed step's time counts too
+            if step and step not in timings:
+                timings[step] = time.perf_counter() - t0
+            result.timings = timings
         return result
 
 

@@ -1,0 +1,47 @@
+"""QA round 3: one misbehaving document or plugin never sinks the batch or the report."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+def copydesk(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], cwd=tmp_path, input=stdin,
+                          capture_output=True, text=True, timeout=120)
+
+
+def corpus(tmp_path: Path, texts: dict[str, str]) -> None:
+    (tmp_path / "in").mkdir(exist_ok=True)
+    for name, text in texts.items():
+        (tmp_path / "in" / name).write_text(text, encoding="utf-8")
+
+
+def config(tmp_path: Path, body: str) -> None:
+    (tmp_path / "p.yaml").write_text("plugins: [copydesk_qa3]\n" + body, encoding="utf-8")
+
+
+def entries(path: Path) -> dict[str, dict[str, Any]]:
+    return {d["id"]: d for d in json.loads(path.read_text(encoding="utf-8"))["documents"]}
+
+
+@pytest.mark.parametrize("target", ["../x", "b1"])
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_stage_changing_the_id_fails_that_document_only(tmp_path: Path, target: str, workers: str) -> None:
+    corpus(tmp_path, {"a.txt": f"RENAME:{target} here\n", **{f"b{i}.txt": f"text b{i}\n" for i in (1, 2, 3)}})
+    config(tmp_path, "stages:\n  - name: renamer\nexporters:\n  - name: json\n")
+    res = copydesk(tmp_path, "run", "p.yaml", "in", "-o", "out", "-j", workers, "--no-cache", "--report", "r.json")
+    assert res.returncode == 1, res.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["b1.json", "b2.json", "b3.json"]
+    assert json.loads((tmp_path / "out" / "b1.json").read_text())["text"] == "text b1\n"
+    docs = entries(tmp_path / "r.json")
+    assert [d["status"] for d in docs.values()] == ["failed", "ok", "ok", "ok"]
+    a = docs["a"]
+    assert (a["stage"], a["plugin"]) == ("renamer", "copydesk_qa3")
+    assert f"changed the document id from 'a' to '{target}'; a stage must keep the id" in a["error"]
+    assert "renamer" in a["timings"]  # the failing stage's time is counted
