@@ -7,7 +7,8 @@ would share an id, each colliding id gets ``-`` and 8 hex digits of the sha1 of 
 A JSONL record whose ``id`` had to change keeps the original in ``metadata["source_id"]``.
 
 One bad JSONL line never sinks the corpus: it becomes an item that fails with its error (the
-batch reports it, exit 1) while the other lines run. File names that are not valid UTF-8 are
+batch reports it, exit 1) while the other lines run; that includes a record nesting deeper than
+``MAX_JSON_DEPTH`` (100) levels, which would otherwise overflow the stack. File names that are not valid UTF-8 are
 shown with U+FFFD in messages and ``source.path``; the file itself is still read.
 """
 
@@ -31,6 +32,9 @@ from pipeline.errors import InputError
 _UNSAFE = re.compile(r"[^\w.\-]+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 MAX_ID_LENGTH = 120
+# Deeper JSON is refused per line: it would overflow the stack when parsed, pickled for a
+# worker or serialised again, and no real document metadata nests anywhere near this.
+MAX_JSON_DEPTH = 100
 
 
 @dataclass
@@ -192,8 +196,13 @@ def _jsonl_item(line: str, lineno: int, origin: str) -> InputItem:
         rec = json.loads(line)
     except json.JSONDecodeError as err:
         raise InputError(origin, f"invalid JSON: {err.msg} (column {err.colno})") from None
+    except RecursionError:  # the parser recurses once per level: far beyond MAX_JSON_DEPTH
+        raise InputError(origin, f"the record nests deeper than {MAX_JSON_DEPTH} levels") from None
     if not isinstance(rec, dict):
         raise InputError(origin, 'each line must be an object with a string "text"')
+    for key, value in rec.items():
+        if _nests_deeper(value, MAX_JSON_DEPTH):
+            raise InputError(origin, f"{key} nests deeper than {MAX_JSON_DEPTH} levels")
     # "raw" (a source file's exact content, with "format") is accepted where "text" is absent.
     text = rec.get("text", rec.get("raw"))
     if not isinstance(text, str):
@@ -215,6 +224,24 @@ def _jsonl_item(line: str, lineno: int, origin: str) -> InputItem:
         origin=origin,
         source_id=str(raw_id) if raw_id not in (None, "") else None,
     )
+
+
+def _nests_deeper(value: Any, limit: int) -> bool:
+    """Whether parsed JSON ``value`` has containers nested more than ``limit`` levels deep
+    (``{"a": 1}`` is one level). Iterative, so any depth json.loads returned is safe to check."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children: Any = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _strip_suffix(rel: str) -> str:

@@ -1,0 +1,79 @@
+"""QA round 3 findings on taking inputs in: deep JSONL, long ids, unique ids, path spelling,
+unreadable directories, closed stdin."""
+
+from __future__ import annotations
+
+import io
+import json
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from pipeline.errors import InputError
+from pipeline.inputs import MAX_JSON_DEPTH, collect_inputs
+
+CONFIG = "stages: []\nexporters:\n  - name: json\n"
+
+
+def copydesk(cwd: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    (cwd / "p.yaml").write_text(CONFIG, encoding="utf-8")
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", "run", "p.yaml", *args], cwd=cwd,
+                          input=stdin.decode("utf-8") if stdin is not None else None,
+                          capture_output=True, text=True, timeout=300)
+
+
+def deep_corpus(depth: int) -> bytes:
+    nested = '{"a":' * depth + "1" + "}" * depth
+    return ('{"id":"ok","text":"fine"}\n{"id":"deep","text":"t","metadata":' + nested + "}\n"
+            '{"id":"last","text":"also fine"}\n').encode("utf-8")
+
+
+# --- #1 deeply nested JSONL ---------------------------------------------------------------
+
+@pytest.mark.parametrize(("depth", "why"), [(1100, "the record nests deeper than 100 levels"),
+                                             (500, "metadata nests deeper than 100 levels"),
+                                             (MAX_JSON_DEPTH + 1, "metadata nests deeper than 100 levels")])
+def test_a_deeply_nested_jsonl_line_fails_alone(tmp_path: Path, depth: int, why: str) -> None:
+    (tmp_path / "d.jsonl").write_bytes(deep_corpus(depth))
+    items = collect_inputs([str(tmp_path / "d.jsonl")])
+    assert [i.doc_id for i in items] == ["ok", "line-2", "last"]
+    with pytest.raises(InputError, match=rf"d.jsonl:2: {why}"):
+        items[1].read_bytes()
+    assert items[0].read_bytes() == b"fine" and items[2].read_bytes() == b"also fine"
+    pickle.dumps(items)  # what the process pool sends to its workers
+
+
+def test_metadata_at_the_depth_limit_is_accepted(tmp_path: Path) -> None:
+    (tmp_path / "d.jsonl").write_bytes(deep_corpus(MAX_JSON_DEPTH))
+    items = collect_inputs([str(tmp_path / "d.jsonl")])
+    assert [i.error for i in items] == [None, None, None]
+
+
+def test_a_deep_line_on_stdin_fails_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", SimpleNamespace(buffer=io.BytesIO(deep_corpus(1100))))
+    items = collect_inputs(["-"])
+    assert [(i.doc_id, i.error) for i in items] == [
+        ("ok", None), ("line-2", "the record nests deeper than 100 levels"), ("last", None)]
+
+
+@pytest.mark.parametrize("depth", [1100, 500])
+def test_cli_runs_the_other_lines_of_a_deep_corpus(tmp_path: Path, depth: int) -> None:
+    (tmp_path / "d.jsonl").write_bytes(deep_corpus(depth))
+    res = copydesk(tmp_path, "d.jsonl", "-o", "out", "--report", "r.json", "-j", "2")
+    assert res.returncode == 1, res.stderr
+    assert "Traceback" not in res.stderr and "d.jsonl:2: " in res.stderr
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert [(d["id"], d["status"], d["stage"]) for d in report["documents"]] == [
+        ("ok", "ok", None), ("line-2", "failed", "read"), ("last", "ok", None)]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["last.json", "ok.json"]
+
+
+def test_cli_reads_a_deep_corpus_from_stdin(tmp_path: Path) -> None:
+    res = copydesk(tmp_path, "-", "-o", "out", stdin=deep_corpus(1100))
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    assert "<stdin>:2: the record nests deeper than 100 levels" in res.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["last.json", "ok.json"]
