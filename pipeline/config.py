@@ -40,17 +40,23 @@ class ExporterConfig(_Forbid):
     settings: dict[str, Any] = Field(default_factory=dict)
 
 
+# The longest --timeout: a pool worker's deadline is waited on with poll(2), whose timeout is a
+# signed 32-bit count of milliseconds (24.8 days); a round million seconds (11.6 days) stays inside it.
+MAX_TIMEOUT = 1_000_000.0
+
+
 class RunConfig(_Forbid):
     """How documents are scheduled (the command line can override each field).
 
     :ivar workers: processes; ``None`` means one per CPU core.
-    :ivar timeout: seconds one document may take before its worker is killed; ``None``: no limit.
+    :ivar timeout: seconds one document may take before its worker is killed; ``None``: no limit
+        (finite, above 0, at most :data:`MAX_TIMEOUT`).
     :ivar executor: ``local`` (process pool) or ``dask`` (a distributed scheduler).
     :ivar scheduler: the Dask scheduler address, e.g. ``tcp://host:8786``.
     """
 
     workers: int | None = Field(default=None, ge=1)
-    timeout: float | None = Field(default=None, gt=0)
+    timeout: float | None = Field(default=None, gt=0, le=MAX_TIMEOUT, allow_inf_nan=False)
     executor: Literal["local", "dask"] = "local"
     scheduler: str | None = None
     max_failures: int | None = Field(default=None, ge=0)
@@ -342,8 +348,29 @@ def resolve(loaded: LoadedConfig, registry: Registry, failed_plugins: list[str] 
 
     stages = build("stages", config.stages, dict(registry.stages))
     exporters = build("exporters", config.exporters, dict(registry.exporters))
+    check_suffixes(loaded, exporters)
     check_contracts(loaded, stages, registry)
     return ResolvedPipeline(config, reader_settings, stages, exporters, loaded.path)
+
+
+def check_suffixes(loaded: LoadedConfig, exporters: list[ResolvedStep]) -> None:
+    """Check that no two exporters write the same file names (``<id><suffix>``): one would
+    silently overwrite the other. Suffixes are compared case-insensitively, as file names are
+    on macOS and Windows.
+
+    :raises ConfigError: naming both exporters, their plugins and the suffix.
+    """
+    first: dict[str, int] = {}
+    for i, step in enumerate(exporters):
+        suffix = str(step.entry.cls.suffix)
+        key = suffix.casefold()
+        if key in first:
+            other = exporters[first[key]]
+            raise loaded.error(
+                ("exporters", i, "name"),
+                f"exporters {other.name!r} (plugin {other.entry.plugin}) and {step.name!r} (plugin "
+                f"{step.entry.plugin}) both write {suffix!r} files; one would overwrite the other's outputs")
+        first[key] = i
 
 
 def check_contracts(loaded: LoadedConfig, stages: list[ResolvedStep], registry: Registry) -> None:

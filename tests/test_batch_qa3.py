@@ -45,3 +45,27 @@ def test_a_stage_changing_the_id_fails_that_document_only(tmp_path: Path, target
     assert (a["stage"], a["plugin"]) == ("renamer", "copydesk_qa3")
     assert f"changed the document id from 'a' to '{target}'; a stage must keep the id" in a["error"]
     assert "renamer" in a["timings"]  # the failing stage's time is counted
+
+
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_two_exporters_writing_the_same_suffix_are_a_config_error(tmp_path: Path, command: str) -> None:
+    corpus(tmp_path, {"a.txt": "text\n"})
+    config(tmp_path, "exporters:\n  - name: json\n  - name: same_suffix\n")
+    args = ["p.yaml"] + (["in", "-o", "out", "--no-cache"] if command == "run" else [])
+    res = copydesk(tmp_path, command, *args)
+    assert res.returncode == 2, res.stderr
+    assert "p.yaml:4:" in res.stderr and "'json'" in res.stderr and "'same_suffix'" in res.stderr
+    assert "'.json'" in res.stderr and "Traceback" not in res.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("seconds", ["inf", "nan", "0", "-1", "2147484", "1e300"])
+def test_timeout_must_be_finite_positive_and_waitable(tmp_path: Path, seconds: str) -> None:
+    corpus(tmp_path, {"a.txt": "text\n", "b.txt": "text\n"})
+    res = copydesk(tmp_path, "run", "in", "-o", "out", "--no-cache", f"--timeout={seconds}")
+    assert res.returncode == 2, res.stderr
+    assert "--timeout" in res.stderr and "Traceback" not in res.stderr
+    assert not (tmp_path / "out").exists()
+    (tmp_path / "t.yaml").write_text(f"run:\n  timeout: {'.' if seconds in ('inf', 'nan') else ''}{seconds}\n")
+    res = copydesk(tmp_path, "validate", "t.yaml")
+    assert res.returncode == 2 and "t.yaml:2: run -> timeout" in res.stderr, res.stderr

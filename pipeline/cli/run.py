@@ -40,6 +40,26 @@ def _split_args(args: tuple[str, ...]) -> tuple[str | None, list[str]]:
     return config, inputs
 
 
+class _Seconds(click.ParamType[float]):
+    """A finite number of seconds above 0 and at most :data:`pipeline.config.MAX_TIMEOUT` (``inf``,
+    ``nan`` and huge values would disable the limit or overflow the pool's wait)."""
+
+    name = "seconds"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        import math
+
+        from pipeline.config import MAX_TIMEOUT
+
+        try:
+            seconds = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not (math.isfinite(seconds) and 0 < seconds <= MAX_TIMEOUT):
+            self.fail(f"{value} is not a number of seconds above 0 and at most {MAX_TIMEOUT:.0f}", param, ctx)
+        return seconds
+
+
 @main.command()
 @click.argument("args", nargs=-1, metavar="[CONFIG.yaml] [INPUT ...]")
 @click.option("-o", "--output", "output_dir", metavar="DIR", help="Output directory; '-' writes JSON lines to stdout.")
@@ -48,8 +68,9 @@ def _split_args(args: tuple[str, ...]) -> tuple[str | None, list[str]]:
 @click.option("--exclude", multiple=True, metavar="GLOB",
               help="Skip files, or whole folders, in input directories matching GLOB.")
 @click.option("-j", "--workers", type=click.IntRange(min=1), metavar="N", help="Worker processes [default: CPU cores].")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
-              help="Kill a document's worker after SECONDS; the document fails with status timeout.")
+@click.option("--timeout", type=_Seconds(), metavar="SECONDS",
+              help="Kill a document's worker after SECONDS (above 0, at most 1000000); the document fails "
+                   "with status timeout.")
 @click.option("--executor", type=click.Choice(["local", "dask"]), help="local process pool or a Dask cluster.")
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://host:8786 (implies --executor dask).")
 @click.option("--fail-fast", is_flag=True, default=None, help="Stop at the first failed document.")
