@@ -31,7 +31,13 @@ from pipeline.errors import InputError
 
 _UNSAFE = re.compile(r"[^\w.\-]+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-MAX_ID_LENGTH = 120
+# An id is cut to this many UTF-8 bytes (on a character boundary) so that every file named
+# after it stays within the 255-byte name limit of common file systems: the id, then up to
+# DISAMBIGUATION_BYTES of ``-<8 hex>`` and ``-<n>``, then the exporter's suffix, then the
+# temporary-name decoration ``.<name>.<12 hex>.tmp`` (18 bytes, see pipeline.outputs), which
+# leaves 255 - 120 - 16 - 18 = 101 bytes for an exporter suffix. ASCII ids keep 120 characters.
+MAX_ID_BYTES = 120
+DISAMBIGUATION_BYTES = 16
 # Deeper JSON is refused per line: it would overflow the stack when parsed, pickled for a
 # worker or serialised again, and no real document metadata nests anywhere near this.
 MAX_JSON_DEPTH = 100
@@ -112,10 +118,13 @@ def _encode(text: str) -> tuple[bytes, int]:
 
 
 def safe_id(text: str) -> str:
-    """Turn ``text`` into a file-name-safe id (letters, digits, ``_ . -``; never ``.``/``..``)."""
+    """Turn ``text`` into a file-name-safe id: letters, digits, ``_ . -`` (NFC), never ``.`` or
+    ``..``, at most ``MAX_ID_BYTES`` UTF-8 bytes, cut on a character boundary."""
     text = unicodedata.normalize("NFC", text)
     out = _UNSAFE.sub("-", text).strip("-.")
-    out = out[:MAX_ID_LENGTH].strip("-.")
+    # \w never matches a lone surrogate, so the id always encodes; "ignore" only drops the
+    # last character when the cut falls inside it
+    out = out.encode("utf-8")[:MAX_ID_BYTES].decode("utf-8", "ignore").strip("-.")
     return out or "doc"
 
 

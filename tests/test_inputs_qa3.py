@@ -77,3 +77,45 @@ def test_cli_reads_a_deep_corpus_from_stdin(tmp_path: Path) -> None:
     assert res.returncode == 1 and "Traceback" not in res.stderr
     assert "<stdin>:2: the record nests deeper than 100 levels" in res.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["last.json", "ok.json"]
+
+
+# --- #2 ids are safe file names in bytes ------------------------------------------------------
+
+NAME_MAX = 255
+TEMP_DECORATION = len(".") + len(".") + 12 + len(".tmp")  # pipeline.outputs.create_temporary
+
+
+@pytest.mark.parametrize("char", ["文", "é", "𠀀", "a"])
+def test_long_ids_fit_in_a_file_name_with_hash_suffix_and_temporary_name(tmp_path: Path, char: str) -> None:
+    long_id = char * 300
+    lines = [{"id": long_id, "text": "one"}, {"id": long_id, "text": "two"}, {"id": "x", "text": "three"}]
+    (tmp_path / "c.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in lines),
+                                      encoding="utf-8")
+    items = collect_inputs([str(tmp_path / "c.jsonl")])
+    assert len({i.doc_id for i in items}) == 3
+    for item in items[:2]:
+        assert item.doc_id.startswith(char)
+        name = f".{item.doc_id}.json.{'0' * 12}.tmp"
+        assert len(name.encode("utf-8")) <= NAME_MAX
+        (tmp_path / name).write_bytes(b"")  # the file system takes it
+    assert items[2].doc_id == "x"
+
+
+def test_an_ascii_id_keeps_its_first_120_characters(tmp_path: Path) -> None:
+    (tmp_path / "c.jsonl").write_text(json.dumps({"id": "a" * 200, "text": "t"}) + "\n", encoding="utf-8")
+    assert collect_inputs([str(tmp_path / "c.jsonl")])[0].doc_id == "a" * 120
+
+
+def test_cli_writes_documents_with_long_non_ascii_ids(tmp_path: Path) -> None:
+    lines = [{"id": "a", "text": "first"}, {"id": "文" * 80, "text": "x"}, {"id": "c", "text": "third"}]
+    (tmp_path / "long.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in lines),
+                                         encoding="utf-8")
+    folder = tmp_path / "in" / ("文" * 42)
+    folder.mkdir(parents=True)
+    (folder / ("文" * 40 + ".txt")).write_text("A plain text.", encoding="utf-8")
+    res = copydesk(tmp_path, "long.jsonl", "in", "-o", "out", "--report", "r.json")
+    assert res.returncode == 0, res.stderr
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert [d["status"] for d in report["documents"]] == ["ok"] * 4
+    names = [p.name for p in (tmp_path / "out").iterdir()]
+    assert len(names) == 4 and all(len(n.encode("utf-8")) + TEMP_DECORATION <= NAME_MAX for n in names)
