@@ -251,6 +251,8 @@ def run_batch(
 
     items_iter = iter(items)
     current: InputItem | None = None
+    current_names: list[str] | None = None  # the current document's outputs, once all are written
+    entries_before = report.totals()["documents"]
     pulled: deque[InputItem] = deque()  # handed to the executor, outcome not yet recorded
 
     def feed() -> Iterator[InputItem]:
@@ -309,9 +311,10 @@ def run_batch(
                             _remove_outputs(options.output_dir, stale)
                 if options.check:
                     expected.update(names)
-                report.add(report_entry(item, result, names))
+                current_names = names if result.status == "ok" else None
                 pulled.popleft()
-                current = None
+                report.add(report_entry(item, result, names))
+                current = current_names = None
                 document = None
                 if want_documents and result.status == "ok" and result.document_json is not None:
                     from pipeline.model import Document
@@ -334,9 +337,19 @@ def run_batch(
                           if isinstance(err, KeyboardInterrupt) else str(err) or type(err).__name__)
         # list what never ran; a lazy source (stdin) is not read on to its end
         rest = list(items_iter) if isinstance(items, list | tuple) else []
-        for item in [*pulled, *rest]:
-            if item is current:  # the document being recorded when it happened (its write failed)
+        unrecorded = [*pulled, *rest]
+        if current is not None and not (pulled and pulled[0] is current):
+            unrecorded.insert(0, current)  # cut short between leaving the queue and its entry
+        # the executor numbers its tasks in the order they were pulled, as `unrecorded` is
+        first_index = report.totals()["documents"] - entries_before
+        salvaged = exe.salvage()
+        for k, item in enumerate(unrecorded):
+            if item is current and current_names is not None:  # written, stopped before its entry
+                report.add(report_entry(item, DocumentResult(doc_id=item.doc_id, status="ok"), current_names))
+            elif item is current:  # the document being recorded when it happened (its write failed)
                 report.add(report_entry(item, internal_failure(item, report.aborted), []))
+            elif first_index + k in salvaged:  # a pool worker finished and wrote it: done
+                _record_salvaged(report, state, item, salvaged[first_index + k][1])
             else:
                 report.add(report_entry(item, not_run(item), []))
         raise
@@ -356,6 +369,20 @@ def run_batch(
     with _stdout_kept_for_data(to_stdout):
         _notify(hook.pipeline_finished, summary={**report.totals(), "seconds": report.seconds})
     return report
+
+
+def _record_salvaged(report: BatchReport, state: _CacheState | None, item: InputItem,
+                     result: DocumentResult) -> None:
+    """Record a document a pool worker finished and wrote before the batch was cut short: ``ok``
+    with its outputs, and its cache entry (so a re-run skips it)."""
+    from pipeline.executors.base import WrittenResult
+
+    assert isinstance(result, WrittenResult)
+    key = state.keys.pop(item.doc_id, None) if state is not None else None
+    if state is not None and key is not None:
+        with contextlib.suppress(Exception):  # the report matters more than this entry
+            state.cache.store_written(key, item.doc_id, result.written)
+    report.add(report_entry(item, result, sorted(result.written)))
 
 
 def _stdout_kept_for_data(to_stdout: bool) -> contextlib.AbstractContextManager[Any]:

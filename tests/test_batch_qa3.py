@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -69,3 +71,34 @@ def test_timeout_must_be_finite_positive_and_waitable(tmp_path: Path, seconds: s
     (tmp_path / "t.yaml").write_text(f"run:\n  timeout: {'.' if seconds in ('inf', 'nan') else ''}{seconds}\n")
     res = copydesk(tmp_path, "validate", "t.yaml")
     assert res.returncode == 2 and "t.yaml:2: run -> timeout" in res.stderr, res.stderr
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_documents_written_before_an_abort_are_ok_in_the_report_and_cached(tmp_path: Path, signum: int) -> None:
+    # a0 hangs in worker 1 while worker 2 finishes the others: their results wait, out of order,
+    # behind a0's when the run is stopped
+    corpus(tmp_path, {"a0.txt": "SLEEP\n", **{f"b{i}.txt": f"quick {i}\n" for i in range(1, 6)}})
+    config(tmp_path, "stages:\n  - name: sleeper\nexporters:\n  - name: json\n")
+    args = ["run", "p.yaml", "in", "-o", "out", "-j", "2", "--cache-dir", "c", "--report", "r.json"]
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", *args], cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out = tmp_path / "out"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(out.glob("*.json"))) < 4:
+        time.sleep(0.05)
+    time.sleep(0.2)  # the coordinator has received what the workers sent
+    proc.send_signal(signum)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == (143 if signum == signal.SIGTERM else 130), stderr
+    written = {p.stem for p in out.glob("*.json")}
+    assert len(written) >= 4
+    docs = entries(tmp_path / "r.json")
+    assert docs["a0"]["status"] == "not-run"
+    for doc_id, entry in docs.items():
+        assert entry["status"] == ("ok" if doc_id in written else "not-run"), entry
+        assert entry["outputs"] == ([f"{doc_id}.json"] if doc_id in written else [])
+    (tmp_path / "in" / "a0.txt").unlink()
+    res = copydesk(tmp_path, "run", "p.yaml", "in", "-o", "out", "--cache-dir", "c", "--report", "r2.json")
+    assert res.returncode == 0, res.stderr
+    again = entries(tmp_path / "r2.json")
+    assert {d for d, e in again.items() if e["status"] == "skipped-cached"} == written

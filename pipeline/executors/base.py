@@ -110,6 +110,12 @@ class Executor(ABC):
 
     stopping = False
 
+    def salvage(self) -> dict[int, Outcome]:
+        """After :meth:`map` was closed early: outcomes of tasks (by index in task order) that
+        finished with their outputs already written but were not yielded yet. The in-process
+        executors write nothing themselves: none."""
+        return {}
+
     def stop(self) -> None:
         """Start no more documents (``fail_fast``): :meth:`map` stops pulling tasks, still
         yields an outcome for every task already pulled (documents already running finish;

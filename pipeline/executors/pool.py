@@ -44,10 +44,12 @@ from pipeline.executors.base import (
     OutputWriter,
     PipelineSpec,
     Task,
+    WrittenResult,
     internal_failure,
     not_run,
     safe_process,
 )
+from pipeline.runner import DocumentResult
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -232,6 +234,11 @@ class _Worker:
         return None
 
 
+def _written(result: DocumentResult) -> bool:
+    """Whether ``result`` is a document a worker processed and wrote completely."""
+    return isinstance(result, WrittenResult) and result.status == "ok" and not result.write_error
+
+
 class WorkerStartError(CopydeskError):
     """A worker process could not build the pipeline (should have failed in the coordinator)."""
 
@@ -285,6 +292,7 @@ class ProcessPoolExecutor(Executor):
         self.start_method = start_method
         self.ctx: Any = multiprocessing.get_context(start_method)
         self._pool: list[_Worker] = []
+        self._salvaged: dict[int, Outcome] = {}
         # with a timeout, workers warm up before their first document (dropped for the rest of
         # the run if a warm-up crashes or overruns the timeout)
         self._warm = bool(timeout)
@@ -389,16 +397,35 @@ class ProcessPoolExecutor(Executor):
                 self._wait(pool, done, queue)
         finally:
             for w in pool:
+                w.clock[2] = 1.0  # cut short: documents still queued in a pipe come back unrun
                 with contextlib.suppress(Exception):
                     w.conn.send(None)
             for w in pool:
                 w.process.join(0.5)
+                self._drain(w, done)
                 if w.process.is_alive():
                     self._kill(w)
                 else:
                     with contextlib.suppress(Exception):
                         w.conn.close()
             self._pool = []
+            # the map was cut short: documents whose outputs a worker wrote are not lost to the report
+            self._salvaged = {index: outcome for index, outcome in done.items() if _written(outcome[1])}
+
+    def salvage(self) -> dict[int, Outcome]:
+        """Outcomes of documents whose worker wrote their outputs but that :meth:`map` had not
+        yielded yet when it was closed early (an interrupt, an unwritable output), by task index."""
+        return dict(self._salvaged)
+
+    def _drain(self, w: _Worker, done: dict[int, Outcome]) -> None:
+        """Record the results a worker sent that were not received yet (never raises)."""
+        with contextlib.suppress(Exception):
+            while w.tasks and w.conn.poll():
+                tag, payload = w.conn.recv()
+                if isinstance(tag, int) and tag == w.tasks[0][0]:
+                    index, item = w.tasks.popleft()
+                    if payload is not None:
+                        done[index] = (item, payload)
 
     def _wait_time(self, pool: list[_Worker]) -> float | None:
         if not self.timeout:
