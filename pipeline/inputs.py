@@ -3,8 +3,15 @@
 Every input becomes an :class:`InputItem`. Ids are derived from the path relative to the
 input argument (``seeds/a/b.txt`` given as ``seeds`` -> ``a__b``), made safe as file names
 (no ``/``, ``..``, control characters), and disambiguated deterministically: when two inputs
-would share an id, each colliding id gets ``-`` and 8 hex digits of the sha1 of its full path.
-A JSONL record whose ``id`` had to change keeps the original in ``metadata["source_id"]``.
+would share an id, each colliding id gets ``-`` and 8 hex digits of the sha1 of the raw bytes
+of its path relative to its input argument (the file name for a file named explicitly; plus
+``:<line>`` for a JSONL line), so neither the spelling of the argument (``in``, ``./in/``) nor
+an absolute location changes it; only when that relative path is shared too (``x/a.txt`` and
+``y/a.txt`` named explicitly) is the normalised path as given hashed. An id still taken after
+that (a JSONL record may carry any id) gets a further ``-2``, ``-3`` ... in input order. A file
+reached twice (``in in/b.txt``, a symlink to a file already taken) is taken once, at its first
+occurrence. A JSONL record whose ``id`` had to change keeps the original in
+``metadata["source_id"]``.
 
 One bad JSONL line never sinks the corpus: it becomes an item that fails with its error (the
 batch reports it, exit 1) while the other lines run; that includes a record nesting deeper than
@@ -18,16 +25,20 @@ import errno
 import fnmatch
 import hashlib
 import json
+import logging
 import os
 import re
 import stat
 import sys
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from pipeline.errors import InputError
+
+log = logging.getLogger(__name__)
 
 _UNSAFE = re.compile(r"[^\w.\-]+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -59,6 +70,10 @@ class InputItem:
     :ivar error: why this input cannot be read (a malformed JSONL line); it then fails alone.
     :ivar notes: what was changed while taking the input in (lone surrogates of a JSONL text
         replaced); the runner records each as a ``read`` warning diagnostic of the document.
+    :ivar rel_key: raw bytes of the path relative to its input argument (``b"a/x.txt"``,
+        ``b"c.jsonl:3"``, ``b"<stdin>:2"``): hashed into a colliding id.
+    :ivar path_key: raw bytes of the normalised path as given (relative to the working
+        directory when inside it): hashed instead when two colliding items share ``rel_key``.
     """
 
     doc_id: str
@@ -72,6 +87,8 @@ class InputItem:
     error: str | None = None
     source_id: str | None = None
     notes: tuple[str, ...] = ()
+    rel_key: bytes = b""
+    path_key: bytes = b""
 
     def read_bytes(self) -> bytes:
         """The raw input.
@@ -101,12 +118,18 @@ class InputItem:
 def display_path(path: str) -> str:
     """``path`` as shown to users and recorded in ``source.path``: normalised, relative to the
     working directory when inside it, undecodable bytes of the file name as U+FFFD."""
+    return os.fsencode(_spelled(path)).decode("utf-8", "replace")
+
+
+def _spelled(path: str) -> str:
+    """``path`` normalised (``./in/`` -> ``in``), relative to the working directory when an
+    absolute path inside it (so a moved workspace gives the same string)."""
     norm = os.path.normpath(path)
     if os.path.isabs(norm):
         rel = os.path.relpath(norm)
         if not rel.startswith(".."):
             norm = rel
-    return norm.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return norm
 
 
 def _encode(text: str) -> tuple[bytes, int]:
@@ -129,20 +152,29 @@ def safe_id(text: str) -> str:
 
 
 def _disambiguate(items: list[InputItem]) -> list[InputItem]:
-    counts: dict[str, int] = {}
-    for it in items:
-        counts[it.doc_id] = counts.get(it.doc_id, 0) + 1
-    for it in items:
-        if counts[it.doc_id] > 1:
-            key = it.origin or it.path or it.doc_id
-            digest = hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-            it.doc_id = f"{it.doc_id}-{digest}"
+    """Make every id unique (see the module docstring), in place; ids that do not collide stay."""
+    counts = Counter(it.doc_id for it in items)
+    colliding = [it for it in items if counts[it.doc_id] > 1]
+    taken = {it.doc_id for it in items if counts[it.doc_id] == 1}
+    shared = Counter((it.doc_id, it.rel_key) for it in colliding)
+    for it in colliding:
+        key = it.rel_key if shared[(it.doc_id, it.rel_key)] == 1 else it.path_key
+        it.doc_id = f"{it.doc_id}-{hashlib.sha1(key).hexdigest()[:8]}"
+    # a hashed id can still meet an id given as is ({"id": "dup-<hash>"}) or another hash
+    for it in colliding:
+        if it.doc_id in taken:
+            n = 2
+            while f"{it.doc_id}-{n}" in taken:
+                n += 1
+            it.doc_id = f"{it.doc_id}-{n}"
+        taken.add(it.doc_id)
     return items
 
 
-def _walk(root: str, include: list[str], exclude: list[str], skip: str | None = None) -> list[str]:
-    """Files under ``root``, sorted; an ``exclude`` pattern that matches a directory (its path
-    relative to ``root`` or its name; a trailing ``/`` is allowed) leaves out all of it."""
+def _walk(root: str, include: list[str], exclude: list[str], skip: str | None = None) -> list[tuple[str, str]]:
+    """``(path, path relative to root)`` of the files under ``root``, sorted; an ``exclude``
+    pattern that matches a directory (its path relative to ``root`` or its name; a trailing
+    ``/`` is allowed) leaves out all of it."""
     found = []
     dir_exclude = [p.rstrip("/") for p in exclude if p.rstrip("/")]
 
@@ -167,15 +199,18 @@ def _walk(root: str, include: list[str], exclude: list[str], skip: str | None = 
                 continue
             if any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(name, p) for p in exclude):
                 continue
-            found.append(full)
+            found.append((full, os.path.relpath(full, root)))
     return sorted(found)
 
 
 def _jsonl_items(
-    lines: Iterator[tuple[int, bytes]], source: str, offsets: list[int] | None = None
+    lines: Iterator[tuple[int, bytes]], source: str, offsets: list[int] | None = None, rel: str | None = None
 ) -> Iterator[InputItem]:
     """Items of a JSONL stream; with ``offsets`` (byte offset of each line in the file
-    ``source``) the text is left on disk and re-read when the document runs."""
+    ``source``) the text is left on disk and re-read when the document runs. ``rel``: the file's
+    path relative to its input argument (``None`` for standard input)."""
+    rel_key = b"<stdin>" if rel is None else os.fsencode(rel.replace(os.sep, "/"))
+    path_key = b"<stdin>" if rel is None else os.fsencode(_spelled(source))
     for lineno, raw_line in lines:
         if not raw_line.strip():
             continue
@@ -189,7 +224,10 @@ def _jsonl_items(
                 line = line.removeprefix("\ufeff")  # a UTF-8 byte-order mark some editors write
             item = _jsonl_item(line, lineno, origin)
         except InputError as err:
-            yield InputItem(doc_id=f"line-{lineno}", path=None, origin=origin, error=str(err).split(": ", 1)[-1])
+            item = InputItem(doc_id=f"line-{lineno}", path=None, origin=origin, error=str(err).split(": ", 1)[-1])
+        item.rel_key, item.path_key = rel_key + b":%d" % lineno, path_key + b":%d" % lineno
+        if item.error is not None:
+            yield item
             continue
         if offsets is not None:  # leave the text on disk; it is re-read when the document runs
             item.raw, item.corpus, item.offset = None, source, offsets[lineno - 1]
@@ -283,6 +321,15 @@ def collect_inputs(
     exclude = exclude or []
     out_real = os.path.realpath(output_dir) if output_dir and output_dir != "-" else None
     items: list[InputItem] = []
+    seen: set[str] = set()  # real paths of the files taken: a file reached twice is taken once
+
+    def first_time(path: str, real: str) -> bool:
+        if real in seen:
+            log.info("%s: already taken as an input; taken once", display_path(path))
+            return False
+        seen.add(real)
+        return True
+
     for arg in inputs:
         if arg == "-":
             items.extend(_jsonl_items(enumerate(sys.stdin.buffer, 1), "<stdin>"))
@@ -292,12 +339,15 @@ def collect_inputs(
             raise InputError(display_path(arg), f"is inside the output directory {output_dir}; "
                              "choose another output directory (-o)")
         if os.path.isdir(arg):
-            for full in _walk(arg, include, exclude, skip=out_real):
+            for full, rel in _walk(arg, include, exclude, skip=out_real):
                 if suffixes is not None and not _wanted(full, suffixes):
                     continue
-                items.extend(_file_items(full, os.path.relpath(full, arg)))
+                # os.walk follows no directory symlink: only the file itself may be a link
+                if first_time(full, os.path.realpath(full) if os.path.islink(full) else os.path.join(real, rel)):
+                    items.extend(_file_items(full, rel))
         elif os.path.isfile(arg):
-            items.extend(_file_items(arg, os.path.basename(arg)))
+            if first_time(arg, real):
+                items.extend(_file_items(arg, os.path.basename(arg)))
         else:
             raise InputError(display_path(arg), input_problem(arg) or "cannot read")
     return _disambiguate(items)
@@ -337,14 +387,17 @@ def _lines_with_offsets(fh: BinaryIO, offsets: list[int]) -> Iterator[tuple[int,
 
 
 def _file_items(path: str, rel: str) -> list[InputItem]:
+    """The items of one file (one, or one per line of a ``.jsonl`` corpus); ``rel``: its path
+    relative to its input argument (its name when named explicitly)."""
     shown = display_path(path)
+    rel_key, path_key = os.fsencode(rel.replace(os.sep, "/")), os.fsencode(_spelled(path))
     if path.lower().endswith(".jsonl"):
         try:
             with open(path, "rb") as fh:
                 offsets: list[int] = []
-                return list(_jsonl_items(_lines_with_offsets(fh, offsets), path, offsets))
+                return list(_jsonl_items(_lines_with_offsets(fh, offsets), path, offsets, rel))
         except OSError as err:
             return [InputItem(doc_id=safe_id(_strip_suffix(rel)), path=None, origin=shown,
-                              error=f"cannot read: {err.strerror or err}")]
+                              error=f"cannot read: {err.strerror or err}", rel_key=rel_key, path_key=path_key)]
     doc_id = safe_id(_strip_suffix(rel).replace(os.sep, "__").replace("/", "__"))
-    return [InputItem(doc_id=doc_id, path=path, origin=shown)]
+    return [InputItem(doc_id=doc_id, path=path, origin=shown, rel_key=rel_key, path_key=path_key)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import pickle
 import subprocess
 import sys
@@ -119,3 +120,106 @@ def test_cli_writes_documents_with_long_non_ascii_ids(tmp_path: Path) -> None:
     assert [d["status"] for d in report["documents"]] == ["ok"] * 4
     names = [p.name for p in (tmp_path / "out").iterdir()]
     assert len(names) == 4 and all(len(n.encode("utf-8")) + TEMP_DECORATION <= NAME_MAX for n in names)
+
+
+# --- #3 ids are always unique ------------------------------------------------------------------
+
+@pytest.mark.skipif(sys.platform != "linux", reason="file names as raw bytes")
+def test_names_differing_only_in_undecodable_bytes_get_different_ids(tmp_path: Path) -> None:
+    folder = os.fsencode(tmp_path / "l1")
+    os.mkdir(folder)
+    for name, text in ((b"r\xe9sum\xe9.txt", b"First."), (b"r\xe8sum\xe8.txt", b"Second.")):
+        with open(os.path.join(folder, name), "wb") as fh:
+            fh.write(text)
+    items = collect_inputs([os.fsdecode(folder)])
+    ids = [i.doc_id for i in items]
+    assert len(set(ids)) == 2 and all(i.startswith("r-sum-") for i in ids)
+    assert sorted(i.read_bytes() for i in items) == [b"First.", b"Second."]
+
+
+@pytest.mark.parametrize("args", [["in", "in/b1.txt"], ["in", "in"], ["in", "./in/"], ["in", "link.txt"],
+                                  ["in", "in/sub"]])
+def test_a_file_reached_twice_is_taken_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            args: list[str]) -> None:
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    for name in ("b1.txt", "b2.txt", "sub/c.txt"):
+        (tmp_path / "in" / name).write_text(name, encoding="utf-8")
+    (tmp_path / "link.txt").symlink_to(tmp_path / "in" / "b1.txt")
+    monkeypatch.chdir(tmp_path)
+    assert [i.doc_id for i in collect_inputs(args)] == ["b1", "b2", "sub__c"]
+
+
+def test_the_first_occurrence_of_a_file_reached_twice_names_it(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "in" / "sub" / "c.txt").write_text("c", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert [i.doc_id for i in collect_inputs(["in/sub", "in"])] == ["c"]
+
+
+def test_an_id_equal_to_a_disambiguated_one_gets_a_further_suffix(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+
+    crafted = "dup-" + hashlib.sha1(b"c.jsonl:1").hexdigest()[:8]
+    (tmp_path / "c.jsonl").write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in
+                                              (("dup", "one"), ("dup", "two"), (crafted, "three"))))
+    monkeypatch.chdir(tmp_path)
+    items = collect_inputs(["c.jsonl"])
+    ids = [i.doc_id for i in items]
+    assert len(set(ids)) == 3
+    assert ids[2] == crafted  # an id that collided with nothing is kept as given
+    assert ids[0] == crafted + "-2" and items[0].source_id == "dup"
+
+
+def test_many_equal_ids_are_all_unique(tmp_path: Path) -> None:
+    (tmp_path / "c.jsonl").write_text("".join(json.dumps({"id": "same", "text": str(n)}) + "\n" for n in range(300)))
+    ids = [i.doc_id for i in collect_inputs([str(tmp_path / "c.jsonl")])]
+    assert len(set(ids)) == 300
+
+
+def test_cli_keeps_both_documents_of_overlapping_inputs_once(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    for n in (1, 2, 3):
+        (tmp_path / "in" / f"b{n}.txt").write_text(f"Text {n}.", encoding="utf-8")
+    res = copydesk(tmp_path, "in", "in/b1.txt", "in", "-o", "out", "--report", "r.json")
+    assert res.returncode == 0, res.stderr
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert [d["id"] for d in report["documents"]] == ["b1", "b2", "b3"]
+
+
+# --- #7 colliding ids do not depend on how the argument is spelled ------------------------------
+
+def colliding_tree(root: Path) -> None:
+    (root / "in" / "a").mkdir(parents=True)
+    (root / "in" / "a" / "x.txt").write_text("x", encoding="utf-8")
+    (root / "in" / "a" / "x.md").write_text("# x", encoding="utf-8")
+    (root / "in" / "y.txt").write_text("y", encoding="utf-8")
+
+
+def test_colliding_ids_do_not_depend_on_the_spelling_of_the_argument(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    colliding_tree(tmp_path)
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path)
+    expected = [i.doc_id for i in collect_inputs(["in"])]
+    assert len(set(expected)) == 3 and expected[2] == "y"
+    assert [i.doc_id for i in collect_inputs(["./in/"])] == expected
+    assert [i.doc_id for i in collect_inputs([str(tmp_path / "in")])] == expected
+    monkeypatch.chdir(tmp_path / "sub")
+    assert [i.doc_id for i in collect_inputs(["../in"])] == expected
+    moved = tmp_path / "elsewhere" / "deeper"
+    moved.mkdir(parents=True)
+    colliding_tree(moved)
+    assert [i.doc_id for i in collect_inputs([str(moved / "in")])] == expected
+
+
+def test_equal_relative_paths_under_two_arguments_stay_apart(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    for arg in ("in1", "in2"):
+        (tmp_path / arg).mkdir()
+        (tmp_path / arg / "x.txt").write_text(arg, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    ids = [i.doc_id for i in collect_inputs(["in1", "in2"])]
+    assert len(set(ids)) == 2 and all(i.startswith("x-") and not i.endswith("-2") for i in ids)
+    assert [i.doc_id for i in collect_inputs(["./in1/", str(tmp_path / "in2")])] == ids
