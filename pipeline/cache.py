@@ -16,7 +16,10 @@ directory, so committed output directories stay clean). An entry records::
   invalidates the cache even when its version string did not change, editing an unused plugin
   does not, and a workspace moved together with its cache keeps it);
   ``inputs``, ``output_dir`` and ``run`` are left out: they do not change what a document becomes;
-* the document's identity: id, path, JSONL metadata and format hint;
+* the document's identity: id, the path as the document records it (``source.path``:
+  normalised, relative to the working directory when inside it, so ``big`` and ``./big/`` or
+  a workspace moved with its cache give the same key; a path outside the working directory
+  stays absolute because it is written into the outputs), JSONL metadata and format hint;
 * the sha256 of the input bytes.
 
 A document is skipped (status ``skipped-cached``) only when its entry's key matches and every
@@ -36,6 +39,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
+from pipeline.inputs import display_path
 from pipeline.outputs import create_temporary, safe_target
 
 if TYPE_CHECKING:
@@ -218,9 +222,14 @@ def pipeline_key(built: Built) -> str:
 
 
 def item_key(pipeline: str, item: InputItem, raw: bytes) -> str:
-    """The cache key of one document: pipeline key, identity and input bytes (hex sha256)."""
+    """The cache key of one document: pipeline key, identity and input bytes (hex sha256).
+
+    The path taken is :func:`pipeline.inputs.display_path` (what the reader records as
+    ``source.path`` and picks the reader by), not the path as typed.
+    """
+    shown = display_path(item.path) if item.path is not None else None
     ident = json.dumps(
-        [pipeline, item.doc_id, item.path, item.metadata, item.format, hashlib.sha256(raw).hexdigest()],
+        [pipeline, item.doc_id, shown, item.metadata, item.format, hashlib.sha256(raw).hexdigest()],
         sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=str,
     )
     return hashlib.sha256(ident.encode("utf-8")).hexdigest()
