@@ -171,18 +171,27 @@ def _disambiguate(items: list[InputItem]) -> list[InputItem]:
     return items
 
 
-def _walk(root: str, include: list[str], exclude: list[str], skip: str | None = None) -> list[tuple[str, str]]:
-    """``(path, path relative to root)`` of the files under ``root``, sorted; an ``exclude``
-    pattern that matches a directory (its path relative to ``root`` or its name; a trailing
-    ``/`` is allowed) leaves out all of it."""
-    found = []
+def _walk(
+    root: str, include: list[str], exclude: list[str], skip: str | None = None
+) -> list[tuple[str, str, str | None]]:
+    """``(path, path relative to root, problem)`` of the files under ``root``, sorted; an
+    ``exclude`` pattern that matches a directory (its path relative to ``root`` or its name; a
+    trailing ``/`` is allowed) leaves out all of it. ``problem`` is ``None`` for a file to read;
+    else the entry is a directory (``root`` itself included) or file that cannot be listed or
+    examined, and ``problem`` says why (``cannot read directory: Permission denied``)."""
+    found: list[tuple[str, str, str | None]] = []
+
+    def unreadable(err: OSError) -> None:
+        where = err.filename if isinstance(err.filename, str) else root
+        found.append((where, os.path.relpath(where, root), f"cannot read directory: {err.strerror or err}"))
+
     dir_exclude = [p.rstrip("/") for p in exclude if p.rstrip("/")]
 
     def excluded_dir(dirpath: str, name: str) -> bool:
         rel = os.path.relpath(os.path.join(dirpath, name), root).replace(os.sep, "/")
         return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(name, p) for p in dir_exclude)
 
-    for dirpath, dirnames, filenames in os.walk(root):
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
         dirnames[:] = sorted(
             d for d in dirnames
             if not d.startswith(".") and (skip is None or os.path.realpath(os.path.join(dirpath, d)) != skip)
@@ -193,14 +202,28 @@ def _walk(root: str, include: list[str], exclude: list[str], skip: str | None = 
                 continue
             full = os.path.join(dirpath, name)
             if not os.path.isfile(full):  # a FIFO, socket or device: reading it would block or never end
+                problem = _unexaminable(full)
+                if problem is not None:
+                    found.append((full, os.path.relpath(full, root), problem))
                 continue
             rel = os.path.relpath(full, root).replace(os.sep, "/")
             if include and not any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(name, p) for p in include):
                 continue
             if any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(name, p) for p in exclude):
                 continue
-            found.append((full, os.path.relpath(full, root)))
+            found.append((full, os.path.relpath(full, root), None))
     return sorted(found)
+
+
+def _unexaminable(path: str) -> str | None:
+    """Why ``path`` (not a regular file) cannot even be examined (a directory without search
+    permission), or ``None`` when it is a special file or a dangling symlink, both skipped."""
+    try:
+        os.stat(path)
+    except OSError as err:
+        if err.errno != errno.ENOENT:
+            return f"cannot read: {err.strerror or err}"
+    return None
 
 
 def _jsonl_items(
@@ -312,6 +335,9 @@ def collect_inputs(
     ``suffixes``, only files a reader claims, ``.jsonl`` corpora and files without a suffix are
     taken, so images or PDFs beside the texts are not read). A file named explicitly is always
     taken. A ``.jsonl`` file yields one item per line; ``-`` reads JSONL from standard input.
+    A directory that cannot be listed (the argument itself included), or a file in it that
+    cannot be examined, becomes an item that fails at the read stage naming it and the reason,
+    so the batch reports it and exits 1 instead of leaving it out silently.
 
     :param output_dir: never read from it: walking skips it, and an input inside it is refused
         (outputs would overwrite inputs and be read back as inputs by the next run).
@@ -339,7 +365,11 @@ def collect_inputs(
             raise InputError(display_path(arg), f"is inside the output directory {output_dir}; "
                              "choose another output directory (-o)")
         if os.path.isdir(arg):
-            for full, rel in _walk(arg, include, exclude, skip=out_real):
+            for full, rel, problem in _walk(arg, include, exclude, skip=out_real):
+                if problem is not None:  # fails alone, naming the directory: never skipped silently
+                    if first_time(full, os.path.normpath(os.path.join(real, rel))):
+                        items.append(_failed_item(full, rel, problem))
+                    continue
                 if suffixes is not None and not _wanted(full, suffixes):
                     continue
                 # os.walk follows no directory symlink: only the file itself may be a link
@@ -384,6 +414,16 @@ def _lines_with_offsets(fh: BinaryIO, offsets: list[int]) -> Iterator[tuple[int,
         offsets.append(pos)
         pos += len(raw_line)
         yield lineno, raw_line
+
+
+def _failed_item(path: str, rel: str, problem: str) -> InputItem:
+    """An item for ``path`` (a directory or file under an input argument that cannot be read)
+    that fails at the read stage with ``problem``."""
+    if rel == os.curdir:  # the input argument itself
+        rel = os.path.basename(os.path.abspath(path))
+    return InputItem(doc_id=safe_id(rel.replace(os.sep, "__")), path=None, origin=display_path(path),
+                     error=problem, rel_key=os.fsencode(rel.replace(os.sep, "/")),
+                     path_key=os.fsencode(_spelled(path)))
 
 
 def _file_items(path: str, rel: str) -> list[InputItem]:

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import pickle
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -223,3 +224,62 @@ def test_equal_relative_paths_under_two_arguments_stay_apart(tmp_path: Path,
     ids = [i.doc_id for i in collect_inputs(["in1", "in2"])]
     assert len(set(ids)) == 2 and all(i.startswith("x-") and not i.endswith("-2") for i in ids)
     assert [i.doc_id for i in collect_inputs(["./in1/", str(tmp_path / "in2")])] == ids
+
+
+# --- #6 unreadable directories fail, never skipped silently --------------------------------------
+
+def locked_tree(root: Path) -> Path:
+    (root / "in" / "locked").mkdir(parents=True)
+    (root / "in" / "a.txt").write_text("A.", encoding="utf-8")
+    (root / "in" / "locked" / "b.txt").write_text("B.", encoding="utf-8")
+    return root / "in"
+
+
+@pytest.mark.parametrize("locked", ["in/locked", "in"])
+def test_a_directory_that_cannot_be_listed_fails_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       locked: str) -> None:
+    locked_tree(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    real_scandir = os.scandir
+
+    def scandir(path: str) -> object:
+        if os.path.normpath(path) == locked:
+            raise PermissionError(13, "Permission denied", path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    items = collect_inputs(["in"])
+    failed = [i for i in items if i.error is not None]
+    assert [(i.origin, i.error) for i in failed] == [(locked, "cannot read directory: Permission denied")]
+    with pytest.raises(InputError, match=rf"^{locked}: cannot read directory: Permission denied$"):
+        failed[0].read_bytes()
+    assert [i.doc_id for i in items if i.error is None] == ([] if locked == "in" else ["a"])
+
+
+SETPRIV = ["setpriv", "--inh-caps=-dac_override,-dac_read_search",
+           "--bounding-set=-dac_override,-dac_read_search", "--"]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="POSIX permissions")
+@pytest.mark.parametrize(("mode_of", "mode", "failed", "why"), [
+    ("in/locked", 0, "in/locked", "cannot read directory"),
+    ("in", 0, "in", "cannot read directory"),
+    ("in/locked", 0o644, "in/locked/b.txt", "cannot read"),  # listed, but its files cannot be examined
+])
+def test_cli_reports_an_unreadable_directory_as_failed(tmp_path: Path, mode_of: str, mode: int, failed: str,
+                                                       why: str) -> None:
+    if os.geteuid() == 0 and shutil.which("setpriv") is None:
+        pytest.skip("root reads any directory; setpriv is needed to drop that")
+    locked_tree(tmp_path)
+    (tmp_path / "p.yaml").write_text(CONFIG, encoding="utf-8")
+    os.chmod(tmp_path / mode_of, mode)
+    try:
+        prefix = SETPRIV if os.geteuid() == 0 else []
+        res = subprocess.run([*prefix, sys.executable, "-m", "pipeline.cli", "run", "p.yaml", "in", "-o", "out",
+                              "--report", "r.json"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    finally:
+        os.chmod(tmp_path / mode_of, 0o755)
+    assert res.returncode == 1, res.stderr
+    assert f"{failed}: {why}: Permission denied" in res.stderr
+    docs = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["documents"]
+    assert [(d["input"], d["status"], d["stage"]) for d in docs if d["status"] != "ok"] == [(failed, "failed", "read")]
