@@ -38,7 +38,8 @@ class DocumentResult:
     :ivar status: ``ok`` or ``failed`` (the batch layer adds ``timeout`` and ``skipped-cached``).
     :ivar outputs: file name -> bytes, one per exporter (empty when failed).
     :ivar timings: step name -> seconds.
-    :ivar stage: the failing stage (or ``read``), :ivar plugin: its plugin, :ivar error: message.
+    :ivar stage: the failing stage (or ``read``), :ivar plugin: its plugin, :ivar error: the
+        message, without the input's name in front (the report and the log line add it).
     """
 
     doc_id: str
@@ -251,15 +252,26 @@ class Pipeline:
             result.status = "ok"
         except StageError as err:
             result.stage, result.plugin, result.error = err.stage, err.plugin, str(err)
+        except InputError as err:
+            result.stage, result.error = "read", _without_input(err, item)
         except CopydeskError as err:
             result.stage, result.error = "read", str(err)
         except ValidationError as err:
-            result.stage, result.error = "read", f"{item.origin or item.doc_id}: invalid document: {err}"
+            result.stage, result.error = "read", f"invalid document: {err}"
         finally:  # a failed step's time counts too
             if step and step not in timings:
                 timings[step] = time.perf_counter() - t0
             result.timings = timings
         return result
+
+
+def _without_input(err: InputError, item: InputItem) -> str:
+    """The message of ``err`` without the input's name in front: report entries name the input
+    in their own field, so every ``error`` has the same shape (the log line adds the name)."""
+    message = str(err)
+    if err.path is None or err.path in (item.origin, item.path):
+        return message.removeprefix(f"{err.path or '<stdin>'}: ")
+    return message
 
 
 def document_json_line(doc: Document) -> bytes:

@@ -102,3 +102,24 @@ def test_documents_written_before_an_abort_are_ok_in_the_report_and_cached(tmp_p
     assert res.returncode == 0, res.stderr
     again = entries(tmp_path / "r2.json")
     assert {d for d, e in again.items() if e["status"] == "skipped-cached"} == written
+
+
+def test_report_errors_share_one_shape_and_failed_timings_count_the_failing_step(tmp_path: Path) -> None:
+    corpus(tmp_path, {"a.txt": "BOOM\n", "b.txt": "SLEEP\n", "d.txt": "fine\n"})
+    (tmp_path / "c.jsonl").write_text('{"id": "c", "text": 3}\n', encoding="utf-8")
+    (tmp_path / "p.yaml").write_text("plugins: [copydesk_qa3, copydesk_teststages]\nstages:\n  - name: explode\n"
+                                     "  - name: sleeper\nexporters:\n  - name: json\n", encoding="utf-8")
+    res = copydesk(tmp_path, "run", "p.yaml", "in", "c.jsonl", "-o", "out", "-j", "2", "--timeout", "1",
+                   "--no-cache", "--report", "r.json")
+    assert res.returncode == 1, res.stderr
+    docs = {e["input"]: e for e in entries(tmp_path / "r.json").values()}
+    assert [docs[d]["status"] for d in ("in/a.txt", "in/b.txt", "in/d.txt", "c.jsonl:1")] == [
+        "failed", "timeout", "ok", "failed"]
+    for where in ("in/a.txt", "in/b.txt", "c.jsonl:1"):
+        error = docs[where]["error"]
+        assert not error.startswith(("in/", "c.jsonl")), error  # the input has its own field
+        assert f"{where}: {error}" in res.stderr  # the log line names it
+    assert docs["in/a.txt"]["error"].startswith("stage explode (copydesk_teststages): RuntimeError")
+    assert docs["in/b.txt"]["error"].startswith("timed out after 1 s in sleeper (copydesk_qa3)")
+    assert "explode" in docs["in/a.txt"]["timings"] and "read" in docs["c.jsonl:1"]["timings"]
+    assert docs["in/b.txt"]["timings"]["sleeper"] >= 1

@@ -125,9 +125,9 @@ class Executor(ABC):
 
 def internal_failure(item: InputItem, message: str, status: str = "failed",
                      stage: str | None = None, plugin: str | None = None) -> DocumentResult:
-    """A result for a document that could not be run to completion by its worker."""
-    return DocumentResult(doc_id=item.doc_id, status=status, stage=stage, plugin=plugin,
-                          error=f"{item.origin or item.doc_id}: {message}")
+    """A result for a document that could not be run to completion by its worker (``message``
+    does not name the input: no result's error does)."""
+    return DocumentResult(doc_id=item.doc_id, status=status, stage=stage, plugin=plugin, error=message)
 
 
 def not_run(item: InputItem) -> DocumentResult:

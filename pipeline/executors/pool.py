@@ -234,6 +234,12 @@ class _Worker:
         return None
 
 
+def _spent(stage: str | None, seconds: float) -> dict[str, float]:
+    """Timings of a document whose worker was killed or died: the per-step times died with it, so
+    the whole time since it started is counted against the step that was running."""
+    return {stage or "process": seconds}
+
+
 def _written(result: DocumentResult) -> bool:
     """Whether ``result`` is a document a worker processed and wrote completely."""
     return isinstance(result, WrittenResult) and result.status == "ok" and not result.write_error
@@ -472,9 +478,10 @@ class ProcessPoolExecutor(Executor):
                     self._kill(w)
                     index, item = w.tasks.popleft()
                     where = f" in {stage}" + (f" ({plugin})" if plugin else "") if stage else ""
-                    done[index] = (item, internal_failure(
-                        item, f"timed out after {self.timeout:g} s{where}; worker process killed",
-                        status="timeout", stage=stage, plugin=plugin))
+                    result = internal_failure(item, f"timed out after {self.timeout:g} s{where}; worker process "
+                                                    "killed", status="timeout", stage=stage, plugin=plugin)
+                    result.timings = _spent(stage, now - started)
+                    done[index] = (item, result)
                     dead[id(w)] = w
                     timed_out.add(id(w))
         if self.timeout:
@@ -495,12 +502,16 @@ class ProcessPoolExecutor(Executor):
             if w.tasks and id(w) not in timed_out:
                 # the document it was running (or about to run) fails; the rest go to other workers
                 stage, plugin = self._running_step(w)
+                started = w.head_started()
                 w.process.join(1)
                 code = w.process.exitcode
                 index, item = w.tasks.popleft()
                 where = f" in {stage}" + (f" ({plugin})" if plugin else "") if stage else ""
-                done[index] = (item, internal_failure(
-                    item, f"worker process died{where} (exit code {code})", stage=stage, plugin=plugin))
+                result = internal_failure(item, f"worker process died{where} (exit code {code})", stage=stage,
+                                          plugin=plugin)
+                if started is not None:
+                    result.timings = _spent(stage, time.monotonic() - started)
+                done[index] = (item, result)
             queue.extendleft(reversed(w.tasks))  # not started: another worker runs them
             w.tasks.clear()
             self._kill(w)
