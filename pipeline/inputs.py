@@ -341,7 +341,8 @@ def collect_inputs(
 
     :param output_dir: never read from it: walking skips it, and an input inside it is refused
         (outputs would overwrite inputs and be read back as inputs by the next run).
-    :raises InputError: a missing input path, or an input inside the output directory.
+    :raises InputError: a missing input path, an input inside the output directory, or ``-``
+        with standard input closed.
     """
     include = include or []
     exclude = exclude or []
@@ -358,7 +359,7 @@ def collect_inputs(
 
     for arg in inputs:
         if arg == "-":
-            items.extend(_jsonl_items(enumerate(sys.stdin.buffer, 1), "<stdin>"))
+            items.extend(_jsonl_items(enumerate(_stdin_bytes(), 1), "<stdin>"))
             continue
         real = os.path.realpath(arg)
         if out_real is not None and (real == out_real or real.startswith(out_real + os.sep)):
@@ -381,6 +382,18 @@ def collect_inputs(
         else:
             raise InputError(display_path(arg), input_problem(arg) or "cannot read")
     return _disambiguate(items)
+
+
+def _stdin_bytes() -> BinaryIO:
+    """Standard input as bytes.
+
+    :raises InputError: it is closed (``<&-``: Python then sets ``sys.stdin`` to ``None``).
+    """
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:
+        raise InputError("<stdin>", "standard input is closed; '-' reads JSONL from it "
+                         "(pipe or redirect a corpus: copydesk run - < corpus.jsonl)")
+    return buffer  # type: ignore[no-any-return]
 
 
 def input_problem(path: str) -> str | None:

@@ -283,3 +283,20 @@ def test_cli_reports_an_unreadable_directory_as_failed(tmp_path: Path, mode_of: 
     assert f"{failed}: {why}: Permission denied" in res.stderr
     docs = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["documents"]
     assert [(d["input"], d["status"], d["stage"]) for d in docs if d["status"] != "ok"] == [(failed, "failed", "read")]
+
+
+# --- #16a standard input closed ----------------------------------------------------------------
+
+def test_reading_a_closed_stdin_is_an_input_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", None)
+    with pytest.raises(InputError, match="<stdin>: standard input is closed"):
+        collect_inputs(["-"])
+
+
+@pytest.mark.skipif(shutil.which("sh") is None, reason="needs a POSIX shell to close fd 0")
+def test_cli_with_stdin_closed_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "p.yaml").write_text(CONFIG, encoding="utf-8")
+    res = subprocess.run(["sh", "-c", 'exec "$0" -m pipeline.cli run p.yaml - -o - <&-', sys.executable],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    assert "standard input is closed" in res.stderr and res.stdout == ""
