@@ -11,7 +11,8 @@ directory, so committed output directories stay clean). An entry records::
 * the **pipeline key** (:func:`pipeline_key`): the effective settings of every reader, stage and
   exporter after ``--set`` overrides, the ``plugins:`` list, the name and version of each plugin
   in use, and a fingerprint of the source files those components live in (with the helper
-  modules a plugin outside the installed libraries loads beside it) and of copydesk's core
+  modules and packages a plugin outside the installed libraries can load beside it, even
+  lazily) and of copydesk's core
   document code, each file named relative to its import root (so an edited plugin or helper
   invalidates the cache even when its version string did not change, editing an unused plugin
   does not, and a workspace moved together with its cache keeps it);
@@ -89,9 +90,10 @@ def _is_own(name: str) -> bool:
 
 def _local_modules(root: str) -> list[str]:
     """Files of the modules loaded from ``root`` (a plugin's import root outside the installed
-    libraries) and of the ``.py`` files directly in it: helper modules a plugin imports beside
-    itself, at import time or later. Empty for an installed plugin (its version string must
-    do), or when more than 2000 files would be read."""
+    libraries), of the ``.py`` files directly in it and of the packages beside it (see
+    :func:`_beside`): helper modules a plugin imports beside itself, at import time or later.
+    Empty for an installed plugin (its version string must do), or when more than 2000 files
+    would be read (the bound keeps the scan cheap when the import root is a large workspace)."""
     real = os.path.realpath(root) + os.sep
     installed = _installed_dirs()
     if real.startswith(installed):
@@ -108,13 +110,40 @@ def _local_modules(root: str) -> list[str]:
                 return []
     # a helper imported only inside process() is not loaded yet: every module file beside the
     # plugin counts too (an unrelated edit there re-runs documents; a missed one would be stale)
-    try:
-        beside = sorted(e.path for e in os.scandir(root) if e.name.endswith(".py") and e.is_file())
-    except OSError:
-        beside = []
+    beside = _beside(root, _MAX_FINGERPRINT_FILES + 1 - len(found))
     known = {os.path.realpath(f) for f in found}
     found.extend(f for f in beside if os.path.realpath(f) not in known)
     return [] if len(found) > _MAX_FINGERPRINT_FILES else found
+
+
+def _beside(root: str, limit: int) -> list[str]:
+    """The ``.py`` files directly in ``root`` and, recursively, those of the regular packages
+    in it (a directory with ``__init__.py``, and its sub-directories that are packages too):
+    what ``import x`` or ``from pkg import mod`` can load from ``root``. Only package
+    directories are entered, never a whole corpus; at most ``limit`` names are collected (the
+    caller treats reaching it as too many). Namespace packages (no ``__init__.py``) are not
+    counted."""
+    found: list[str] = []
+    pending = [root]
+    while pending and len(found) < limit:
+        directory = pending.pop()
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError:
+            continue
+        subdirs = []
+        for entry in entries:
+            if entry.name.startswith(".") or entry.name == "__pycache__":
+                continue
+            try:
+                if entry.is_file() and entry.name.endswith(".py"):
+                    found.append(entry.path)
+                elif entry.is_dir() and os.path.isfile(os.path.join(entry.path, "__init__.py")):
+                    subdirs.append(entry.path)
+            except OSError:
+                continue
+        pending.extend(reversed(subdirs))
+    return found[:limit]
 
 
 def _package_files(module_name: str) -> list[str]:
