@@ -123,3 +123,17 @@ def test_report_errors_share_one_shape_and_failed_timings_count_the_failing_step
     assert docs["in/b.txt"]["error"].startswith("timed out after 1 s in sleeper (copydesk_qa3)")
     assert "explode" in docs["in/a.txt"]["timings"] and "read" in docs["c.jsonl:1"]["timings"]
     assert docs["in/b.txt"]["timings"]["sleeper"] >= 1
+
+
+@pytest.mark.parametrize("output", ["-o -", "--report -"])
+def test_plugin_writes_to_fd_1_at_import_and_exit_never_reach_the_data_on_stdout(tmp_path: Path, output: str) -> None:
+    corpus(tmp_path, {"a.txt": "one\n", "b.txt": "two\n"})
+    flag, target = output.split()
+    extra = ["-o", "out"] if flag == "--report" else []
+    res = copydesk(tmp_path, "run", "in", flag, target, *extra, "--no-cache", "--set", "plugins=[copydesk_fd1_writer]")
+    assert res.returncode == 0, res.stderr
+    assert "fd1-writer: imported" in res.stderr and "fd1-writer: at exit" in res.stderr
+    if flag == "-o":
+        assert [json.loads(line)["id"] for line in res.stdout.splitlines()] == ["a", "b"]
+    else:
+        assert json.loads(res.stdout)["totals"]["ok"] == 2

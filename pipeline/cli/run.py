@@ -131,12 +131,20 @@ def run(
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
         os.environ.setdefault(name, "1")
     config_path, inputs = _split_args(args)
-    # `run` writes nothing to stdout but `-o -` documents: a plugin module printing when it is
-    # imported (or a component's constructor) must not corrupt that stream.
-    with contextlib.redirect_stdout(sys.stderr):
-        built = build(config_path, list(overrides))
+    # `run` writes nothing to stdout but `-o -` documents (or `--report -`): a plugin module
+    # printing or writing to fd 1 when it is imported (or a component's constructor) must not
+    # corrupt that stream, so fd 1 points at stderr from before the plugins load.
+    guard = _StdoutGuard()
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            built = build(config_path, list(overrides))
+    except BaseException:
+        guard.release()
+        raise
     cfg = built.resolved.config
     out = output_dir or cfg.output_dir
+    if out != "-" and report_path != "-":
+        guard.release()  # else held to the end: plugins' atexit handlers write to stderr too
     if check and out == "-":
         raise click.UsageError("--check compares an output directory; it cannot be used with -o -")
     if report_path == "-" and out == "-":
@@ -179,7 +187,7 @@ def run(
             signal.signal(signal.SIGTERM, _raise_terminated)
         if progress_mode == "auto" and logging.getLogger().getEffectiveLevel() > logging.WARNING:
             progress_mode = "none"  # copydesk -q: the summary line only
-        with _data_only_stdout(out == "-") as data:
+        with guard.data(out == "-") as data:
             options.stdout = data
             run_batch(built, items, options, progress=make_progress(sys.stderr, progress_mode), report=report)
     except BaseException:
@@ -193,7 +201,8 @@ def run(
         if own_signals and previous is not None:
             signal.signal(signal.SIGTERM, previous)
     if report_path:
-        write_report(report_path, report)
+        with guard.data(report_path == "-") as data:
+            write_report(report_path, report, stdout=data)
     for path, problem in report.check_problems:
         click.echo(f"copydesk: {problem}: {path}", err=True)
     click.echo(f"copydesk: {report.summary_line()}", err=True)
@@ -237,29 +246,59 @@ def _check_inputs_exist(loaded: LoadedConfig, inputs: list[str]) -> None:
             raise loaded.error(("inputs", i), f"{arg}: {problem}")
 
 
-@contextlib.contextmanager
-def _data_only_stdout(to_stdout: bool) -> Iterator[IO[bytes] | None]:
-    """With ``-o -``, yield a private handle on standard output for the documents and point file
-    descriptor 1 at standard error meanwhile: anything else writing to fd 1 (a plugin's C
-    library, ``os.write(1, ...)``) cannot corrupt the JSON lines. Yields ``None`` (the batch's
-    default stream) when not writing to stdout or when stdout is not a real file descriptor."""
-    try:
-        real = to_stdout and sys.stdout is not None and sys.stdout.fileno() == 1
-    except (AttributeError, OSError, ValueError):  # a replaced sys.stdout (tests) has no fd
-        real = False
-    if not real:
-        yield None
-        return
-    sys.stdout.flush()
-    saved = os.dup(1)
-    data = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)
-    try:
-        yield data
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        data.close()  # flushes the last documents
+class _StdoutGuard:
+    """Keeps file descriptor 1 for copydesk's data (``-o -`` documents, ``--report -``): while it
+    is held, fd 1 points at standard error, so anything else writing there (a plugin printing or
+    calling ``os.write(1, ...)`` at import, its C library, its ``atexit`` handler) cannot corrupt
+    the data, which goes through private handles on the real standard output (:meth:`data`).
+
+    Held from before the plugins load; released when the run does not write data to standard
+    output, else at exit after the plugins' ``atexit`` handlers. Does nothing when standard
+    output is not a real file descriptor 1 (click's test runner).
+    """
+
+    def __init__(self) -> None:
+        self.saved: int | None = None
+        try:
+            real = sys.stdout is not None and sys.stdout.fileno() == 1
+        except (AttributeError, OSError, ValueError):  # a replaced sys.stdout (tests) has no fd
+            real = False
+        if not real:
+            return
+        try:
+            sys.stdout.flush()
+            self.saved = os.dup(1)
+            os.dup2(2, 1)
+        except OSError:  # fd 1 or 2 closed: nothing to protect
+            self.saved = None
+            return
+        import atexit
+
+        # handlers run last-registered first: this one after those of the plugins about to load
+        atexit.register(self.release)
+
+    def release(self) -> None:
+        """Point fd 1 back at the real standard output (idempotent)."""
+        if self.saved is None:
+            return
+        with contextlib.suppress(OSError, ValueError):
+            sys.stdout.flush()
+        os.dup2(self.saved, 1)
+        os.close(self.saved)
+        self.saved = None
+
+    @contextlib.contextmanager
+    def data(self, wanted: bool) -> Iterator[IO[bytes] | None]:
+        """A private handle on the real standard output, flushed and closed at the end; ``None``
+        (the default stream) when not ``wanted`` or when nothing is guarded."""
+        if not wanted or self.saved is None:
+            yield None
+            return
+        handle = os.fdopen(os.dup(self.saved), "wb")
+        try:
+            yield handle
+        finally:
+            handle.close()  # flushes the last documents
 
 
 def _raise_terminated(signum: int, frame: object) -> None:
