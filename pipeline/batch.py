@@ -39,7 +39,7 @@ from typing import IO, TYPE_CHECKING, Any
 from pipeline.build import Built
 from pipeline.errors import ConfigError, CopydeskError, Terminated
 from pipeline.inputs import InputItem
-from pipeline.outputs import OutputError, ensure_dir, read_existing, write_atomic
+from pipeline.outputs import OutputError, StdoutClosed, ensure_dir, read_existing, write_atomic
 from pipeline.report import BatchReport, report_entry
 from pipeline.runner import DocumentResult
 
@@ -204,7 +204,9 @@ def run_batch(
     :param progress: where to report progress (default: nothing).
     :param report: the report to fill (a caller that passes one still has it, with
         :attr:`BatchReport.aborted` set, when the batch raises).
-    :raises pipeline.outputs.OutputError: the output directory cannot be written.
+    :raises pipeline.outputs.OutputError: the output directory cannot be written;
+        :class:`~pipeline.outputs.StdoutClosed` when the reader of ``-o -`` closed it (the
+        document it was given is ``not-run``).
     :raises pipeline.errors.ConfigError: ``check`` with ``-o -``; the Dask extra is missing.
     """
     from pipeline.executors.base import WrittenResult, internal_failure, not_run
@@ -278,8 +280,11 @@ def run_batch(
                             state.cache.store_written(key, item.doc_id, result.written)
                     elif to_stdout:
                         assert result.document_json is not None and stream is not None
-                        stream.write(result.document_json + b"\n")
-                        stream.flush()
+                        try:
+                            stream.write(result.document_json + b"\n")
+                            stream.flush()
+                        except BrokenPipeError:  # `| head`: the reader has what it wants
+                            raise StdoutClosed("standard output closed") from None
                     elif options.check:
                         _compare(options.output_dir, result.outputs, report.check_problems)
                     else:
@@ -346,7 +351,7 @@ def run_batch(
         for k, item in enumerate(unrecorded):
             if item is current and current_names is not None:  # written, stopped before its entry
                 report.add(report_entry(item, DocumentResult(doc_id=item.doc_id, status="ok"), current_names))
-            elif item is current:  # the document being recorded when it happened (its write failed)
+            elif item is current and not isinstance(err, StdoutClosed):  # its write failed
                 report.add(report_entry(item, internal_failure(item, report.aborted), []))
             elif first_index + k in salvaged:  # a pool worker finished and wrote it: done
                 _record_salvaged(report, state, item, salvaged[first_index + k][1])

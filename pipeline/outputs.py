@@ -35,6 +35,10 @@ class OutputError(CopydeskError):
     """The output directory or a file in it cannot be written."""
 
 
+class StdoutClosed(OutputError):
+    """The reader of ``-o -`` closed standard output (``copydesk run ... -o - | head``)."""
+
+
 def safe_target(out_dir: str, name: str) -> str:
     """Path of ``name`` inside ``out_dir``.
 

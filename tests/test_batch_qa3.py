@@ -137,3 +137,22 @@ def test_plugin_writes_to_fd_1_at_import_and_exit_never_reach_the_data_on_stdout
         assert [json.loads(line)["id"] for line in res.stdout.splitlines()] == ["a", "b"]
     else:
         assert json.loads(res.stdout)["totals"]["ok"] == 2
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_closed_stdout_ends_the_run_quietly_like_a_unix_tool(tmp_path: Path, workers: str) -> None:
+    lines = "".join(json.dumps({"id": f"d{i}", "text": "Some text here. " * 20}) + "\n" for i in range(300))
+    (tmp_path / "c.jsonl").write_text(lines, encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "run", "c.jsonl", "-o", "-", "-j", workers,
+                             "--report", "r.json"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    first = json.loads(proc.stdout.readline())
+    proc.stdout.close()  # `| head -1`
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141, stderr
+    assert first["id"] == "d0"
+    assert stderr.count("\n") == 1 and "standard output closed" in stderr, stderr
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["aborted"] == "standard output closed"
+    assert report["totals"]["failed"] == 0 and report["totals"]["ok"] >= 1
+    assert report["totals"]["ok"] + report["totals"]["not-run"] == 300

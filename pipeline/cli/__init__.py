@@ -113,8 +113,8 @@ class _Program(click.Group):
     """The command group; calling it (the ``copydesk`` program) exits fast, see the module docstring.
 
     An :class:`OSError` no command handled (standard output on a full disk, say) ends the command
-    with one line and exit status 2, like an unwritable output directory; a closed pipe
-    (``copydesk run -o - | head``) is left to click, which exits 1 quietly.
+    with one line and exit status 2, like an unwritable output directory; a closed pipe is left
+    to click, which exits 1 quietly (``run -o - | head`` is handled by ``run``: exit 141).
     """
 
     def invoke(self, ctx: click.Context) -> Any:

@@ -20,6 +20,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("pipeline.cli")
 
+# `run -o -` whose reader closed standard output: the status a shell shows for a Unix tool that
+# SIGPIPE ended (128 + 13), so `set -o pipefail` scripts see it as they see `yes | head`.
+EXIT_PIPE_CLOSED = 141
+
 
 def _split_args(args: tuple[str, ...]) -> tuple[str | None, list[str]]:
     """``(config, inputs)``: the ``.yaml``/``.yml`` argument is the config, the others inputs.
@@ -123,6 +127,7 @@ def run(
     from pipeline.errors import CopydeskError
     from pipeline.executors import PipelineSpec
     from pipeline.inputs import collect_inputs
+    from pipeline.outputs import StdoutClosed
     from pipeline.progress import make_progress
     from pipeline.report import BatchReport, check_report_path, exit_code, write_report
 
@@ -190,12 +195,17 @@ def run(
         with guard.data(out == "-") as data:
             options.stdout = data
             run_batch(built, items, options, progress=make_progress(sys.stderr, progress_mode), report=report)
-    except BaseException:
+    except BaseException as err:
         if report_path and report.aborted is not None:  # what ran so far, the rest as not-run
             try:
                 write_report(report_path, report)
-            except CopydeskError as err:
-                log.error("%s", err)
+            except CopydeskError as report_err:
+                log.error("%s", report_err)
+        if isinstance(err, StdoutClosed):  # `| head` has what it wants: stop like Unix tools do
+            guard.discard()
+            click.echo(f"copydesk: standard output closed after {report.totals()['ok']} document(s); the rest not run",
+                       err=True)
+            sys.exit(EXIT_PIPE_CLOSED)
         raise
     finally:
         if own_signals and previous is not None:
@@ -298,7 +308,17 @@ class _StdoutGuard:
         try:
             yield handle
         finally:
-            handle.close()  # flushes the last documents
+            with contextlib.suppress(BrokenPipeError):  # the batch reported it (StdoutClosed)
+                handle.close()  # flushes the last documents
+
+    def discard(self) -> None:
+        """The reader closed standard output: point it at the null device, so that neither the
+        plugins' exit handlers nor the exit's flush fail writing there."""
+        target = self.saved if self.saved is not None else 1
+        with contextlib.suppress(OSError):
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, target)
+            os.close(null)
 
 
 def _raise_terminated(signum: int, frame: object) -> None:
