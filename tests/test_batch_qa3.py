@@ -156,3 +156,33 @@ def test_a_closed_stdout_ends_the_run_quietly_like_a_unix_tool(tmp_path: Path, w
     assert report["aborted"] == "standard output closed"
     assert report["totals"]["failed"] == 0 and report["totals"]["ok"] >= 1
     assert report["totals"]["ok"] + report["totals"]["not-run"] == 300
+
+
+def _pool_run(tmp_path: Path, stages: str, texts: dict[str, str], timeout: float,
+              warm_up_limit: float) -> dict[str, str]:
+    from pipeline.executors import PipelineSpec, ProcessPoolExecutor
+    from pipeline.inputs import collect_inputs
+
+    corpus(tmp_path, texts)
+    config(tmp_path, stages)
+    spec = PipelineSpec(str(tmp_path / "p.yaml"), (), str(tmp_path))
+    items = collect_inputs([str(tmp_path / "in")])
+    pool = ProcessPoolExecutor(spec, 2, timeout=timeout, start_method="spawn", warm_up_limit=warm_up_limit)
+    return {item.doc_id: res.status for item, res in pool.map((i, None) for i in items)}
+
+
+def test_a_first_use_load_longer_than_the_timeout_is_never_charged_even_to_replacements(tmp_path: Path) -> None:
+    # each worker process loads for 1 s on first use; documents may take 0.5 s; d2 hangs, so its
+    # worker is killed and the replacement loads again: during its warm-up, not against a document
+    stages = "stages:\n  - name: slow_start\n    settings: {seconds: 1.0}\n  - name: sleeper\n"
+    texts = {f"d{i}.txt": ("SLEEP\n" if i == 2 else f"text {i}\n") for i in range(6)}
+    got = _pool_run(tmp_path, stages, texts, timeout=0.5, warm_up_limit=3.0)
+    assert got == {**{f"d{i}": "ok" for i in range(6)}, "d2": "timeout"}
+
+
+def test_a_warm_up_past_its_limit_stops_the_batch_naming_the_stage(tmp_path: Path) -> None:
+    from pipeline.executors import WorkerStartError
+
+    stages = "stages:\n  - name: slow_start\n    settings: {seconds: 5.0}\n"
+    with pytest.raises(WorkerStartError, match=r"took over 1 s in slow_start \(copydesk_qa3\)"):
+        _pool_run(tmp_path, stages, {"a.txt": "one\n", "b.txt": "two\n"}, timeout=0.5, warm_up_limit=1.0)

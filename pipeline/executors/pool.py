@@ -64,7 +64,9 @@ START_METHOD: str | None = None  # None: "fork" when this process runs no other 
 _PR_SET_PDEATHSIG = 1
 _STAGE_BUF = 256  # bytes of shared memory holding "stage\tplugin" of the running step
 _WARMING = -2.0  # clock[0] while a worker warms up
-_WARM_UP_LIMIT = 30.0  # seconds a warm-up may take (at least the timeout); it only guards against a hang
+# Seconds a worker's warm-up may take (at least the timeout). A first-use model load can take
+# minutes; a warm-up past this is taken for a hang, which every document would hit too.
+_WARM_UP_LIMIT = 300.0
 _WARM_UP_TEXT = (b"Warm-up\n\nA short paragraph of plain text. It loads the models and modules that "
                  b"the stages import on first use, before any document is timed.\n")
 
@@ -277,12 +279,18 @@ class ProcessPoolExecutor(Executor):
         return :class:`WrittenResult` without the bytes.
     :param built: the pipeline this process built from ``spec``; workers started with ``fork``
         use their copy of it (nothing is pickled, nothing rebuilt), others rebuild from ``spec``.
-    :raises WorkerStartError: from :meth:`map`, when a worker cannot build the pipeline.
+    :param warm_up_limit: seconds a worker's warm-up may take, at least ``timeout`` (default
+        300). Every worker, a replacement too, warms up before its first document, so first-use
+        loads are never charged to a document; a warm-up that crashes switches warm-ups off
+        (documents then start cold), one that overruns the limit ends the batch.
+    :raises WorkerStartError: from :meth:`map`, when a worker cannot build the pipeline or its
+        warm-up overran the limit (naming the stage that was running).
     """
 
     def __init__(self, spec: PipelineSpec, workers: int, timeout: float | None = None,
                  window: int | None = None, start_method: str | None = START_METHOD, keep_json: bool = True,
-                 writer: OutputWriter | None = None, built: Built | None = None) -> None:
+                 writer: OutputWriter | None = None, built: Built | None = None,
+                 warm_up_limit: float | None = None) -> None:
         self.spec = spec
         self.built = built
         self.keep_json = keep_json
@@ -300,9 +308,9 @@ class ProcessPoolExecutor(Executor):
         self._pool: list[_Worker] = []
         self._salvaged: dict[int, Outcome] = {}
         # with a timeout, workers warm up before their first document (dropped for the rest of
-        # the run if a warm-up crashes or overruns the timeout)
+        # the run if a warm-up crashes)
         self._warm = bool(timeout)
-        self._warm_limit = max(timeout or 0.0, _WARM_UP_LIMIT)
+        self._warm_limit = max(timeout or 0.0, _WARM_UP_LIMIT if warm_up_limit is None else warm_up_limit)
 
     def stop(self) -> None:
         """As :meth:`Executor.stop`; workers send back the documents waiting in their pipes unrun."""
@@ -487,11 +495,19 @@ class ProcessPoolExecutor(Executor):
         if self.timeout:
             now = time.monotonic()
             for w in pool:
-                if not w.ready and w.clock[0] == _WARMING and now >= w.clock[1] + self._warm_limit:
-                    dead[id(w)] = w
+                warming = id(w) not in dead and not w.ready and w.clock[0] == _WARMING
+                if warming and now >= w.clock[1] + self._warm_limit:
+                    # starting documents cold instead would charge the load (or hang) to each of
+                    # them, again after every replacement; a clear stop is better
+                    stage, plugin = self._running_step(w)
+                    where = f" in {stage}" + (f" ({plugin})" if plugin else "") if stage else ""
+                    raise WorkerStartError(
+                        f"a worker's warm-up (the imports and model loads of its first document) took over "
+                        f"{self._warm_limit:g} s{where}; a stage hangs on first use, or its load needs a "
+                        "longer --timeout")
         for w in dead.values():
-            if not w.ready and w.built:  # its warm-up crashed or overran: start the others cold
-                log.debug("a worker's warm-up failed or took over %s s; workers start without it", self._warm_limit)
+            if not w.ready and w.built:  # its warm-up crashed: start the others cold
+                log.debug("a worker's warm-up failed; workers start without it")
                 self._warm = False
                 self._kill(w)
                 pool.remove(w)
