@@ -221,51 +221,51 @@ def collect(
 
     # Sentence-initial and title-case (title, heading) forms say little about case.
     initial = _initials(texts, sent)
+    # Per token, once for the document (a list pass is cheaper than per-chunk lists; most
+    # chunks are one or two tokens): stems (a chunk holds no possessive, so they are its
+    # parts'), digits only, capitalised, a head (a noun, no dating word) and, for the tokens
+    # that may be in a chunk, the display form (see _cased).
+    stems = [w.stems for w in facts]
+    digits = [w.digits for w in facts]
+    caps = [w.caps for w in facts]
+    head = [tag in NOUN and not d for tag, d in zip(tags, dating, strict=True)]
+    cased = [
+        _cased(w, tag, prose, init) if o else ""
+        for w, tag, prose, init, o in zip(facts, tags, prose_token, initial, ok, strict=True)
+    ]
     cands: dict[tuple[str, ...], Candidate] = {}
     get = cands.get
     for i, j in _chunks(tags, sent, ok, dating):
-        # per token of the chunk: stems (a chunk holds no possessive, so they are its parts'),
-        # display form, digits only, capitalised; a head (a noun, no dating word)
-        span = facts[i:j]
-        keys = [w.stems for w in span]
-        digits = [w.digits for w in span]
-        caps = [w.caps for w in span]
-        cased = [_cased(w, tags[t], prose_token[t], initial[t]) for t, w in enumerate(span, i)]
-        ctags = tags[i:j]
-        head = [tag in NOUN and not d for tag, d in zip(ctags, dating[i:j], strict=True)]
-        n = j - i
-        for a in range(n):
-            tag_a = ctags[a]
-            if (tag_a == "CD" and a + 1 < n and ctags[a + 1] == "CD") or dating[i + a] == CALENDAR:
+        for a in range(i, j):
+            tag_a = tags[a]
+            if (tag_a == "CD" and a + 1 < j and tags[a + 1] == "CD") or dating[a] == CALENDAR:
                 continue
-            prose = prose_token[i + a]
-            weight = 1.0 if prose and not initial[i + a] else 0.01
+            prose = prose_token[a]
+            weight = 1.0 if prose and not initial[a] else 0.01
             key: tuple[str, ...] = ()
             digits_only = True
             proper = True
             capitalised = True
-            for off in range(a, min(n, a + max_words)):
-                key += keys[off]
+            for b in range(a, min(j, a + max_words)):  # the phrase a..b, b included
+                key += stems[b]
                 if digits_only:
-                    digits_only = digits[off]
-                if proper and ctags[off] not in PROPER_NOUN:
+                    digits_only = digits[b]
+                if proper and tags[b] not in PROPER_NOUN:
                     proper = False
-                if capitalised and not caps[off]:
+                if capitalised and not caps[b]:
                     capitalised = False
-                if not head[off] or digits_only:
+                if not head[b] or digits_only:
                     continue
-                surface = " ".join(cased[a : off + 1])
+                surface = " ".join(cased[a : b + 1])
                 c = get(key)
                 if c is None:
-                    c = cands[key] = Candidate(
-                        key, surface, off + 1 - a, FIRST_KIND.get(tag_a, 0), (i + a, i + off + 1)
-                    )
+                    c = cands[key] = Candidate(key, surface, b + 1 - a, FIRST_KIND.get(tag_a, 0), (a, b + 1))
                 surfaces = c.surfaces
                 surfaces[surface] = surfaces.get(surface, 0.0) + weight
                 c.chunk_hits += 1
-                if off + 1 == n:
+                if b + 1 == j:
                     c.final_hits += 1
-                    if a == 0:
+                    if a == i:
                         c.maximal_hits += 1
                 if prose:
                     c.prose_hits += 1

@@ -24,7 +24,7 @@ import numpy as np
 from pipeline.model import Block, Document
 from plugins.themes.candidates import NOUN, Candidate, Parts, collect, display_text
 from plugins.themes.language import foreign_sentence
-from plugins.themes.text import Token, rarity, split_sentences, tag_sentences, tokenize
+from plugins.themes.text import Token, rarities, split_sentences, tag_sentences, tokenize
 
 PROSE_KINDS = frozenset({"title", "heading", "paragraph", "list_item", "quote"})
 LEAD_SENTENCES = 3
@@ -71,8 +71,9 @@ def prose_blocks(doc: Document) -> list[tuple[int, Block]]:
     return [(i, b) for i, b in enumerate(doc.blocks) if b.kind in PROSE_KINDS]
 
 
-_ALPHA_RE = re.compile(r"[A-Za-z]+")
-_CAPITALISED_RE = re.compile(r"(?<![A-Za-z])[A-Z]")
+# An ASCII letter run, capturing its first letter when that is a capital: one pass gives the
+# number of words and of capitalised words.
+_ALPHA_RUN_RE = re.compile(r"(?:([A-Z])|[a-z])[A-Za-z]*")
 _DIGIT_RE = re.compile(r"\d")
 _SENT_END_RE = re.compile(r"[.!?](?:\s|$)")
 _GRAPH_TAGS = NOUN | {"JJ"}
@@ -82,10 +83,11 @@ def document_style(text: str) -> list[float]:
     """Words in the first line, words per sentence, share of capitalised words, line breaks per
     word: what tells a headline news story from a broadcast transcript or an abstract."""
     first = text.lstrip().split("\n", 1)[0]
-    n_words = len(_ALPHA_RE.findall(text))
+    capitals = _ALPHA_RUN_RE.findall(text)  # per run: its first letter if a capital, else ""
+    n_words = len(capitals)
     n = max(1, n_words)
     sentences = max(1, len(_SENT_END_RE.findall(text)))
-    caps = len(_CAPITALISED_RE.findall(text))
+    caps = n_words - capitals.count("")
     return [float(len(first.split())), n_words / sentences, caps / n, text.count("\n") / n]
 
 
@@ -290,7 +292,7 @@ def _features(
     pr = _position_rank(parts, [t.tag for t in tokens])
     w_tf = np.log1p(np.array([stem_tf[s] for s in w_stems], dtype=np.float64))
     w_pr = [pr.get(s, 0.0) for s in w_stems]
-    w_rar = [rarity(words[pi]) for pi in wp]
+    w_rar = rarities([words[pi] for pi in wp])
     w_len = np.array([len(s) for s in w_stems], dtype=np.int64)
     w_digit = np.array([_DIGIT_RE.search(words[pi]) is not None for pi in wp], dtype=np.int64)
     rar = np.array(w_rar)

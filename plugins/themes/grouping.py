@@ -119,7 +119,11 @@ def group(phrases: list[Scored], max_themes: int, n_sections: int = 1) -> list[l
     themes: list[list[Scored]] = []
     for p in ordered:
         best, best_rel = None, 0
+        wordset = p.wordset
         for members in themes:
+            # most pairs share no word (relatedness 0): that test alone, without the call
+            if wordset.isdisjoint(members[0].wordset):
+                continue
             rel = relatedness(p, members[0])
             if rel > best_rel:
                 best, best_rel = members, rel

@@ -192,6 +192,12 @@ def rarity(word: str) -> float:
     return out
 
 
+def rarities(words: list[str]) -> list[float]:
+    """:func:`rarity` of each word (a dict lookup, not a call, per word already seen)."""
+    get = _RARITY.get
+    return [r if (r := get(w)) is not None else rarity(w) for w in words]
+
+
 def tag_sentences(
     sents: list[list[tuple[str, int, int]]], first_sent: int = 0, title_case: bool = False
 ) -> list[Token]:
