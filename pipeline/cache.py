@@ -12,10 +12,10 @@ directory, so committed output directories stay clean). An entry records::
   exporter after ``--set`` overrides, the ``plugins:`` list, the name and version of each plugin
   in use, and a fingerprint of the source files those components live in (with the helper
   modules and packages a plugin outside the installed libraries can load beside it, even
-  lazily) and of copydesk's core
-  document code, each file named relative to its import root (so an edited plugin or helper
-  invalidates the cache even when its version string did not change, editing an unused plugin
-  does not, and a workspace moved together with its cache keeps it);
+  lazily) and of copydesk's core document code, each file named relative to its import root
+  (so an edited plugin or helper invalidates the cache even when its version string did not
+  change, editing an unused plugin does not, and a workspace moved together with its cache
+  keeps it);
   ``inputs``, ``output_dir`` and ``run`` are left out: they do not change what a document becomes;
 * the document's identity: id, the path as the document records it (``source.path``:
   normalised, relative to the working directory when inside it, so ``big`` and ``./big/`` or

@@ -2,7 +2,7 @@
 
 Every input becomes an :class:`InputItem`. Ids are derived from the path relative to the
 input argument (``seeds/a/b.txt`` given as ``seeds`` -> ``a__b``), made safe as file names
-(no ``/``, ``..``, control characters), and disambiguated deterministically: when two inputs
+(no ``/``, ``..``, control characters; at most ``MAX_ID_BYTES`` UTF-8 bytes), and disambiguated deterministically: when two inputs
 would share an id, each colliding id gets ``-`` and 8 hex digits of the sha1 of the raw bytes
 of its path relative to its input argument (the file name for a file named explicitly; plus
 ``:<line>`` for a JSONL line), so neither the spelling of the argument (``in``, ``./in/``) nor
@@ -14,9 +14,10 @@ occurrence. A JSONL record whose ``id`` had to change keeps the original in
 ``metadata["source_id"]``.
 
 One bad JSONL line never sinks the corpus: it becomes an item that fails with its error (the
-batch reports it, exit 1) while the other lines run; that includes a record nesting deeper than
-``MAX_JSON_DEPTH`` (100) levels, which would otherwise overflow the stack. File names that are not valid UTF-8 are
-shown with U+FFFD in messages and ``source.path``; the file itself is still read.
+batch reports it, exit 1) while the other lines run; that includes a record nesting deeper
+than ``MAX_JSON_DEPTH`` (100) levels, which would otherwise overflow the stack. File names
+that are not valid UTF-8 are shown with U+FFFD in messages and ``source.path``; the file
+itself is still read.
 """
 
 from __future__ import annotations
