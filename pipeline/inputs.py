@@ -1,17 +1,17 @@
 """Enumerating inputs: files, directories, JSONL corpora and stdin, with stable, safe ids.
 
-Every input becomes an :class:`InputItem`. Ids are derived from the path relative to the
-input argument (``seeds/a/b.txt`` given as ``seeds`` -> ``a__b``), made safe as file names
-(no ``/``, ``..``, control characters; at most ``MAX_ID_BYTES`` UTF-8 bytes), and disambiguated deterministically: when two inputs
-would share an id, each colliding id gets ``-`` and 8 hex digits of the sha1 of the raw bytes
-of its path relative to its input argument (the file name for a file named explicitly; plus
-``:<line>`` for a JSONL line), so neither the spelling of the argument (``in``, ``./in/``) nor
-an absolute location changes it; only when that relative path is shared too (``x/a.txt`` and
-``y/a.txt`` named explicitly) is the normalised path as given hashed. An id still taken after
-that (a JSONL record may carry any id) gets a further ``-2``, ``-3`` ... in input order. A file
-reached twice (``in in/b.txt``, a symlink to a file already taken) is taken once, at its first
-occurrence. A JSONL record whose ``id`` had to change keeps the original in
-``metadata["source_id"]``.
+Every input becomes an :class:`InputItem`. Ids are derived from the path relative to the input
+argument (``seeds/a/b.txt`` given as ``seeds`` -> ``a__b``), made safe as file names (no ``/``,
+``..``, control characters; at most ``MAX_ID_BYTES`` UTF-8 bytes), and disambiguated
+deterministically: when two inputs would share an id, each colliding id gets ``-`` and 8 hex
+digits of the sha1 of the raw bytes of its path relative to its input argument (the file name
+for a file named explicitly; plus ``:<line>`` for a JSONL line), so neither the spelling of the
+argument (``in``, ``./in/``) nor an absolute location changes it; only when that relative path
+is shared too (``x/a.txt`` and ``y/a.txt`` named explicitly) is the normalised path as given
+hashed. An id still taken after that (a JSONL record may carry any id) gets a further ``-2``,
+``-3`` ... in input order. A file reached twice (``in in/b.txt``, a symlink to a file already
+taken) is taken once, at its first occurrence. A JSONL record whose ``id`` had to change keeps
+the original in ``metadata["source_id"]``.
 
 One bad JSONL line never sinks the corpus: it becomes an item that fails with its error (the
 batch reports it, exit 1) while the other lines run; that includes a record nesting deeper
