@@ -193,6 +193,7 @@ def _walk(
         return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(name, p) for p in dir_exclude)
 
     for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
+        rel_dir = os.path.relpath(dirpath, root)  # once per directory: relpath is slow per file
         dirnames[:] = sorted(
             d for d in dirnames
             if not d.startswith(".") and (skip is None or os.path.realpath(os.path.join(dirpath, d)) != skip)
@@ -202,17 +203,18 @@ def _walk(
             if name.startswith("."):
                 continue
             full = os.path.join(dirpath, name)
+            rel_path = name if rel_dir == os.curdir else os.path.join(rel_dir, name)
             if not os.path.isfile(full):  # a FIFO, socket or device: reading it would block or never end
                 problem = _unexaminable(full)
                 if problem is not None:
-                    found.append((full, os.path.relpath(full, root), problem))
+                    found.append((full, rel_path, problem))
                 continue
-            rel = os.path.relpath(full, root).replace(os.sep, "/")
+            rel = rel_path.replace(os.sep, "/")
             if include and not any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(name, p) for p in include):
                 continue
             if any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(name, p) for p in exclude):
                 continue
-            found.append((full, os.path.relpath(full, root), None))
+            found.append((full, rel_path, None))
     return sorted(found)
 
 
@@ -443,8 +445,9 @@ def _failed_item(path: str, rel: str, problem: str) -> InputItem:
 def _file_items(path: str, rel: str) -> list[InputItem]:
     """The items of one file (one, or one per line of a ``.jsonl`` corpus); ``rel``: its path
     relative to its input argument (its name when named explicitly)."""
-    shown = display_path(path)
-    rel_key, path_key = os.fsencode(rel.replace(os.sep, "/")), os.fsencode(_spelled(path))
+    path_key = os.fsencode(_spelled(path))
+    shown = path_key.decode("utf-8", "replace")  # display_path(path)
+    rel_key = os.fsencode(rel.replace(os.sep, "/"))
     if path.lower().endswith(".jsonl"):
         try:
             with open(path, "rb") as fh:
