@@ -186,3 +186,22 @@ def test_a_warm_up_past_its_limit_stops_the_batch_naming_the_stage(tmp_path: Pat
     stages = "stages:\n  - name: slow_start\n    settings: {seconds: 5.0}\n"
     with pytest.raises(WorkerStartError, match=r"took over 1 s in slow_start \(copydesk_qa3\)"):
         _pool_run(tmp_path, stages, {"a.txt": "one\n", "b.txt": "two\n"}, timeout=0.5, warm_up_limit=1.0)
+
+
+def test_dask_crash_and_timeout_are_short_named_failures_and_quiet_with_q(tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    corpus(tmp_path, {"a.txt": "CRASH\n", "b.txt": "SLEEP\n", "c.txt": "fine\n"})
+    config(tmp_path, "stages:\n  - name: crasher\n  - name: sleeper\nexporters:\n  - name: json\n")
+    res = copydesk(tmp_path, "-q", "run", "p.yaml", "in", "-o", "out", "--executor", "dask", "-j", "2",
+                   "--timeout", "2", "--no-cache", "--report", "r.json")
+    assert res.returncode == 1, res.stderr
+    docs = entries(tmp_path / "r.json")
+    # the crash is retried once on another worker (slow restarts may run it past the timeout)
+    assert [docs[d]["status"] for d in "bc"] == ["timeout", "ok"], docs
+    assert docs["a"]["error"] in ("worker process died (the Dask worker running it was lost)",
+                                  "timed out after 2 s; Dask worker restarted"), docs["a"]
+    assert (docs["b"]["stage"], docs["b"]["plugin"]) == ("sleeper", "copydesk_qa3")
+    assert docs["b"]["error"].startswith("timed out after 2 s in sleeper (copydesk_qa3)")
+    # -q: copydesk's own lines only (two failures and the summary), none of distributed's
+    assert len(res.stderr.splitlines()) == 3, res.stderr
+    assert "KilledWorker" not in res.stderr and "distributed" not in res.stderr

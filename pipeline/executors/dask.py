@@ -31,10 +31,29 @@ log = logging.getLogger(__name__)
 
 _DASK_BUILT: dict[tuple[PipelineSpec, int], Built] = {}  # one pipeline per worker thread
 _DASK_LOCK = threading.Lock()
+_STEPS: dict[str, str] = {}  # in a Dask worker: task key -> "stage\tplugin" it is running
+_CURRENT = threading.local()  # .key: the task key this worker thread runs
 
 
-def dask_process(spec: PipelineSpec, item: InputItem) -> DocumentResult:
+class _StepBoard:
+    """Where the instrumented components of a Dask worker publish their step (the pool's
+    shared-memory buffer has the same ``value`` attribute), per task."""
+
+    @property
+    def value(self) -> bytes:
+        return _STEPS.get(getattr(_CURRENT, "key", ""), "").encode("utf-8")
+
+    @value.setter
+    def value(self, data: bytes) -> None:
+        key = getattr(_CURRENT, "key", None)
+        if key is not None:
+            _STEPS[key] = data.decode("utf-8", "replace")
+
+
+def dask_process(spec: PipelineSpec, item: InputItem, task_key: str | None = None) -> DocumentResult:
     """The Dask task: process one item with this worker thread's pipeline (built once)."""
+    from pipeline.executors.pool import _instrument
+
     key = (spec, threading.get_ident())
     with _DASK_LOCK:
         if spec.cwd and os.path.isdir(spec.cwd) and os.getcwd() != spec.cwd:
@@ -42,9 +61,29 @@ def dask_process(spec: PipelineSpec, item: InputItem) -> DocumentResult:
         built = _DASK_BUILT.get(key)
     if built is None:
         built = spec.build()
+        _instrument(built, _StepBoard())
         with _DASK_LOCK:
             _DASK_BUILT[key] = built
-    return safe_process(built, item)
+    _CURRENT.key = task_key
+    try:
+        return safe_process(built, item)
+    finally:
+        _CURRENT.key = None
+        if task_key is not None:
+            _STEPS.pop(task_key, None)
+
+
+def _step_of(task_key: str) -> str | None:
+    """Run on a Dask worker (``client.run``): the ``stage\tplugin`` its task is running."""
+    return _STEPS.get(task_key)
+
+
+def _failure_message(err: BaseException) -> str:
+    """A short message for a Dask task that did not return a result."""
+    if type(err).__name__ == "KilledWorker":  # distributed's long text says no more than this
+        return "worker process died (the Dask worker running it was lost)"
+    first = str(err).strip().splitlines()[0] if str(err).strip() else ""
+    return f"Dask task failed: {type(err).__name__}" + (f": {first[:200]}" if first else "")
 
 
 def _with_bytes(item: InputItem) -> InputItem:
@@ -97,18 +136,24 @@ class DaskExecutor(Executor):
             raise ConfigError("the dask executor needs the optional extra: pip install 'copydesk[dask]'") from None
         quiet = log.getEffectiveLevel() > logging.INFO
         if quiet:
-            # distributed's own warnings (a worker restarted after a timeout, a cancelled task, a
-            # busy port) are expected here; copydesk reports each document itself
-            logging.getLogger("distributed").setLevel(logging.ERROR)
+            # distributed's own log lines (a worker restarted after a timeout or lost, a cancelled
+            # task, "Couldn't gather keys", a busy port) are expected here; copydesk reports each
+            # document itself. -v shows them.
+            logging.getLogger("distributed").setLevel(logging.CRITICAL + 1)
         try:
             if self.scheduler:
                 return distributed.Client(self.scheduler, timeout="10s", set_as_default=False)
             with warnings.catch_warnings():
                 if quiet:  # "Port 8787 is already in use": the scheduler's HTTP server moves to a free port
                     warnings.simplefilter("ignore", UserWarning)
-                cluster = distributed.LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                                                   dashboard_address=None,
-                                                   silence_logs=logging.ERROR if quiet else logging.WARNING)
+                import dask
+
+                # a task whose worker dies is retried once (a task handed to a worker that a timeout
+                # restarts must not fail), not on three more workers, killing each
+                with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+                    cluster = distributed.LocalCluster(n_workers=self.workers, threads_per_worker=1,
+                                                       processes=True, dashboard_address=None,
+                                                       silence_logs=logging.CRITICAL + 1 if quiet else logging.WARNING)
             return distributed.Client(cluster, set_as_default=False)
         except (OSError, TimeoutError) as err:
             raise ConfigError(f"cannot connect to the Dask scheduler {self.scheduler}: {err}") from None
@@ -146,8 +191,8 @@ class DaskExecutor(Executor):
                         done[pulled] = (item, known)
                     else:
                         item = _with_bytes(item)
-                        fut = client.submit(dask_process, self.spec, item, key=f"copydesk-{token}-{pulled}",
-                                            pure=False, retries=0)
+                        key = f"copydesk-{token}-{pulled}"
+                        fut = client.submit(dask_process, self.spec, item, key, key=key, pure=False, retries=0)
                         running[fut] = (pulled, item, time.monotonic())
                     pulled += 1
                 while next_out in done:
@@ -173,17 +218,18 @@ class DaskExecutor(Executor):
                     if fut.status == "finished":
                         done[index] = (item, fut.result())
                     else:
-                        err = fut.exception()
-                        done[index] = (item, internal_failure(item, f"Dask task failed: {type(err).__name__}: {err}"))
+                        done[index] = (item, internal_failure(item, _failure_message(fut.exception())))
                     fut.release()
                 if self.timeout:
                     now = time.monotonic()
                     for fut, (index, item, t0) in list(running.items()):
                         if now - t0 >= self.timeout:
-                            self._kill_task(client, fut)
+                            stage, plugin = self._kill_task(client, fut)
                             running.pop(fut)
+                            where = f" in {stage}" + (f" ({plugin})" if plugin else "") if stage else ""
                             done[index] = (item, internal_failure(
-                                item, f"timed out after {self.timeout:g} s; Dask worker restarted", status="timeout"))
+                                item, f"timed out after {self.timeout:g} s{where}; Dask worker restarted",
+                                status="timeout", stage=stage, plugin=plugin))
         finally:
             with contextlib.suppress(Exception):
                 client.close()
@@ -192,12 +238,32 @@ class DaskExecutor(Executor):
                     client.cluster.close()
 
     @staticmethod
-    def _kill_task(client: Any, fut: Any) -> None:
+    def _kill_task(client: Any, fut: Any) -> tuple[str | None, str | None]:
+        """Cancel a timed-out task and restart the worker running it; return the ``(stage,
+        plugin)`` it was running when the worker could still say (within a second)."""
         processing = client.processing()
         holders = [addr for addr, keys in processing.items() if fut.key in keys]
+        step = _ask_step(client, fut.key, holders) if holders else None
+        stage, _, plugin = (step or "").partition("\t")
         fut.cancel()
         if holders:
             try:
                 client.restart_workers(holders, timeout=30)
             except Exception as err:  # noqa: BLE001 - the document is already reported as timed out
                 log.warning("could not restart Dask worker(s) %s: %s", holders, err)
+        return stage or None, plugin or None
+
+
+def _ask_step(client: Any, task_key: str, holders: list[str]) -> str | None:
+    """The step a worker reports for ``task_key`` (:func:`_step_of`), or ``None`` when it does
+    not answer within a second (a stage holding the interpreter lock in C code)."""
+    answer: dict[str, Any] = {}
+
+    def ask() -> None:
+        with contextlib.suppress(Exception):
+            answer.update(client.run(_step_of, task_key, workers=holders, on_error="ignore"))
+
+    thread = threading.Thread(target=ask, name="copydesk-ask-step", daemon=True)
+    thread.start()
+    thread.join(1.0)
+    return next((v for v in answer.values() if isinstance(v, str) and v), None)

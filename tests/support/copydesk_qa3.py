@@ -62,9 +62,21 @@ class Sleeper(Stage):
         return doc
 
 
+class Crasher(Stage):
+    """Ends its process at once on documents whose text holds CRASH (a segfaulting library)."""
+
+    name = "crasher"
+
+    def process(self, doc: Document) -> Document:
+        if "CRASH" in doc.text:
+            os._exit(7)
+        return doc
+
+
 @hookimpl
 def register_stages(register):  # type: ignore[no-untyped-def]
     register(Renamer)
+    register(Crasher)
     register(SlowStart)
     register(Sleeper)
 
