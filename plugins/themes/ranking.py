@@ -35,24 +35,35 @@ class Model:
     value: np.ndarray
     depth: int
     child: np.ndarray = field(init=False, repr=False)  # [left, right] of node k at 2k, 2k + 1
+    # The walk keeps node ids doubled (2k), so a step is child2[2k + go_right]: one add fewer
+    # per level than doubling at each step. feature2, threshold2 are indexed by doubled ids.
+    child2: np.ndarray = field(init=False, repr=False)
+    feature2: np.ndarray = field(init=False, repr=False)
+    threshold2: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         child = np.empty(2 * self.left.shape[0], dtype=np.intp)
         child[0::2] = self.left
         child[1::2] = self.right
         object.__setattr__(self, "child", child)
+        object.__setattr__(self, "child2", 2 * child)
+        object.__setattr__(self, "feature2", np.repeat(self.feature, 2))
+        object.__setattr__(self, "threshold2", np.repeat(self.threshold, 2))
 
     def decision(self, x: np.ndarray) -> np.ndarray:
         """Raw margin for each row of ``x``: all trees are walked at once, one level a step
-        (leaves point to themselves, so no leaf test is needed), with flat ``take`` gathers."""
+        (leaves point to themselves, so no leaf test is needed), with flat ``take`` gathers.
+        The first level compares whole columns (every row starts at every root)."""
         n, width = x.shape
         flat = np.ascontiguousarray(x, dtype=np.float64).ravel()
         row_start = (np.arange(n, dtype=np.intp) * width)[:, None]
-        node = np.broadcast_to(self.roots, (n, self.roots.shape[0]))
-        for _ in range(self.depth):
-            go_right = flat.take(row_start + self.feature.take(node)) > self.threshold.take(node)
-            node = self.child.take(2 * node + go_right)
-        margin: np.ndarray = self.init + self.rate * self.value.take(node).sum(axis=1)
+        roots = self.roots
+        node2 = self.child2.take(2 * roots + (x[:, self.feature.take(roots)] > self.threshold.take(roots)))
+        for _ in range(self.depth - 1):
+            go_right = flat.take(row_start + self.feature2.take(node2)) > self.threshold2.take(node2)
+            node2 += go_right
+            node2 = self.child2.take(node2)
+        margin: np.ndarray = self.init + self.rate * self.value.take(node2 >> 1).sum(axis=1)
         return margin
 
     def predict(self, x: np.ndarray) -> np.ndarray:
