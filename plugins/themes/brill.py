@@ -94,7 +94,7 @@ TAG_MEMO_LIMIT = 50_000
 
 
 def _word_tag(word: str) -> str:
-    tag = lexicon().get(word)
+    tag = lexicon().find(word)  # memoised here, as the tag
     if tag is None:
         tag = unknown_tag(word)
     if len(_TAGS) >= TAG_MEMO_LIMIT:

@@ -68,13 +68,21 @@ class Word:
                  "lower", "key_caps", "acronym")
 
     def __init__(self, text: str) -> None:
+        # Tens of thousands of these live in a worker: equal strings and offset tuples are
+        # shared rather than kept once per word (_shared, and the same object where two
+        # forms are equal).
         spans = word_runs(text)
         self.runs = tuple(text[a:b] for a, b in spans)  # the letter/digit runs as written
-        self.starts = tuple(a for a, _ in spans)  # run offsets in the token text
-        self.ends = tuple(b for _, b in spans)
-        self.stems = tuple(stem(word_key(w)) for w in self.runs)  # Snowball stem of each run's word_key
+        self.starts = _shared(tuple(a for a, _ in spans))  # run offsets in the token text
+        self.ends = _shared(tuple(b for _, b in spans))
         key = self.key = word_key(text)  # shown NFC, without soft hyphens or joiners
-        lower = self.lower = key.lower()
+        lower = key.lower()
+        lower = self.lower = key if lower == key else lower
+        # Snowball stem of each run's word_key (see stem; not through its memo: this object is
+        # the memo of the token text)
+        stem_word = _stemmer().stemWord
+        stems = [stem_word(word_key(w).lower()) for w in self.runs]
+        self.stems = tuple(lower if st == lower else st for st in stems)
         # may be in a candidate: holds a letter or digit and is no stop word; tagged JJ, also
         # no filler modifier ("new", "recent")
         self.ok = any(ch.isalnum() for ch in text) and lower not in STOP
@@ -88,6 +96,14 @@ class Word:
 
 
 _WORDS: dict[str, Word] = {}
+_OFFSETS: dict[tuple[int, ...], tuple[int, ...]] = {}
+
+
+def _shared(offsets: tuple[int, ...]) -> tuple[int, ...]:
+    """One tuple object per distinct run-offset tuple (most words are ``(0,)``, ``(n,)``)."""
+    if len(_OFFSETS) >= 10_000:
+        _OFFSETS.clear()
+    return _OFFSETS.setdefault(offsets, offsets)
 
 
 def word(text: str) -> Word:

@@ -187,7 +187,7 @@ def rarity(word: str) -> float:
         if len(_RARITY) > 200_000:
             _RARITY.clear()
         counts, top = _word_counts()
-        count = counts.get(word_key(word).lower()) or ""
+        count = counts.find(word_key(word).lower()) or ""  # memoised here, as the rarity
         out = _RARITY[word] = 1.0 - math.log((int(count) if count.isdigit() else 0) + 1.0) / top
     return out
 

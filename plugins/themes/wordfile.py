@@ -65,6 +65,12 @@ class SortedWordFile:
             found = memo[key] = self._search(key)
         return default if found is None else found
 
+    def find(self, key: str) -> str | None:
+        """The value on ``key``'s line, else None, without memoising it: for callers that
+        memoise what they derive from the value (a second memo of the same keys would only
+        cost memory)."""
+        return self._search(key)
+
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and self.get(key) is not None
 
