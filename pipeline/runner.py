@@ -165,6 +165,7 @@ class Pipeline:
             raise
         except (Exception, SystemExit) as err:  # noqa: BLE001 - a reader bug fails this document only
             raise StageError("read", name, f"{type(err).__name__}: {err}") from err
+        _check_read(doc, name, item)
         update: dict[str, Any] = {}
         extra = dict(item.metadata)
         if item.source_id is not None and item.source_id != item.doc_id:
@@ -195,15 +196,16 @@ class Pipeline:
     @staticmethod
     def _run_stage(name: str, plugin: str, version: str, stage: Stage, doc: Document) -> Document:
         """One stage's call and the checks of what it returned (see :meth:`run_stages`)."""
+        doc_id = doc.id  # before the call: a stage may change doc.id in place and return doc itself
         try:
             out: Any = stage.process(doc)
         except (Exception, SystemExit) as err:  # noqa: BLE001 - recorded against the stage
             raise StageError(name, plugin, f"{type(err).__name__}: {err}") from err
         if not isinstance(out, Document):
             raise StageError(name, plugin, f"returned {type(out).__name__}, not a Document")
-        if out.id != doc.id:
+        if out.id != doc_id:
             # output names, the cache and the report all go by the id the runner gave
-            raise StageError(name, plugin, f"changed the document id from {doc.id!r} to {out.id!r}; "
+            raise StageError(name, plugin, f"changed the document id from {doc_id!r} to {out.id!r}; "
                                            "a stage must keep the id")
         try:
             out.check()
@@ -263,6 +265,22 @@ class Pipeline:
                 timings[step] = time.perf_counter() - t0
             result.timings = timings
         return result
+
+
+def _check_read(doc: object, reader: str, item: InputItem) -> None:
+    """Refuse what a reader returned unless it is a Document with the id it was given: output
+    names, the cache and the report go by the runner's id, so another id would overwrite (or
+    be mistaken for) a different input's document.
+
+    :raises StageError: at step ``read``, naming the reader and the input.
+    """
+    where = item.origin or (display_path(item.path) if item.path is not None else "<stdin>")
+    if not isinstance(doc, Document):
+        raise StageError("read", reader, f"reader {reader!r} returned {type(doc).__name__} for input {where}, "
+                                         "not a Document")
+    if doc.id != item.doc_id:
+        raise StageError("read", reader, f"reader {reader!r} returned id {doc.id!r} for input {where}; "
+                                         f"readers must keep the id they are given ({item.doc_id!r})")
 
 
 def _without_input(err: InputError, item: InputItem) -> str:
