@@ -309,20 +309,33 @@ def _single_words(
 
 def _find_mentions(parts: Parts, cands: dict[tuple[str, ...], Candidate]) -> None:
     """Every occurrence of each candidate's stem sequence within one sentence, in text order."""
-    by_first: dict[str, list[int]] = {}  # first stem -> lengths of the keys it starts
-    for key in cands:
-        lengths = by_first.setdefault(key[0], [])
-        if len(key) not in lengths:
-            lengths.append(len(key))
+    # One-stem keys are found by their stem alone (no slice, no sentence test); longer ones
+    # by their first stem and then the whole key.
+    singles: dict[str, Candidate] = {}
+    longer: dict[str, list[int]] = {}  # first stem -> lengths of the longer keys it starts
+    for key, cand in cands.items():
+        if len(key) == 1:
+            singles[key[0]] = cand
+        else:
+            lengths = longer.setdefault(key[0], [])
+            if len(key) not in lengths:
+                lengths.append(len(key))
     # a tuple, so that a slice is a key without a copy through a list
     stems = tuple(parts.stem)
     sents, starts, ends = parts.sent, parts.start, parts.end
     n_parts = len(stems)
     get = cands.get
-    for pi in [pi for pi, st in enumerate(stems) if st in by_first]:
+    for pi in [pi for pi, st in enumerate(stems) if st in singles or st in longer]:
         st = stems[pi]
+        c = singles.get(st)
+        if c is not None:
+            c.mentions.append((starts[pi], ends[pi]))
+            c.mention_parts.append(pi)
+        lengths = longer.get(st)
+        if lengths is None:
+            continue
         sent = sents[pi]
-        for n in by_first[st]:
+        for n in lengths:
             last = pi + n - 1
             if last >= n_parts or sents[last] != sent:
                 continue
