@@ -252,10 +252,18 @@ def run_batch(
         return write_atomic(out_dir, name, data, fsync=options.fsync)
 
     items_iter = iter(items)
-    current: InputItem | None = None
+    # Bookkeeping for a batch cut short. Outcomes arrive in the order the items were pulled, so
+    # the number of entries recorded says which pulled items are done: ``pulled`` holds the items
+    # from that position on (trimmed lazily). Items are matched by position, never by identity:
+    # the executor hands back copies (the cache adds the bytes it read; Dask unpickles).
+    current: int | None = None  # position of the outcome being recorded, until its entry is added
     current_names: list[str] | None = None  # the current document's outputs, once all are written
     entries_before = report.totals()["documents"]
-    pulled: deque[InputItem] = deque()  # handed to the executor, outcome not yet recorded
+    pulled: deque[InputItem] = deque()  # handed to the executor from position `pulled_from` on
+    pulled_from = 0
+
+    def n_recorded() -> int:
+        return report.totals()["documents"] - entries_before
 
     def feed() -> Iterator[InputItem]:
         while not exe.stopping:
@@ -268,7 +276,10 @@ def run_batch(
     try:
         with _stdout_kept_for_data(to_stdout), contextlib.closing(exe.map(_tasks(built, feed(), state))) as outcomes:
             for item, result in outcomes:
-                current = item
+                while pulled_from < n_recorded():  # entries added since: their items are done
+                    pulled.popleft()
+                    pulled_from += 1
+                current = n_recorded()
                 key = state.keys.pop(item.doc_id, None) if state else None
                 names = sorted(result.outputs)
                 if result.status == "ok":
@@ -317,7 +328,6 @@ def run_batch(
                 if options.check:
                     expected.update(names)
                 current_names = names if result.status == "ok" else None
-                pulled.popleft()
                 report.add(report_entry(item, result, names))
                 current = current_names = None
                 document = None
@@ -335,23 +345,22 @@ def run_batch(
                     # (a pool worker may have written their outputs already)
                     exe.stop()
                     report.stopped_early = True
-        for item in [*pulled, *items_iter]:
+        for item in [*list(pulled)[n_recorded() - pulled_from:], *items_iter]:
             report.add(report_entry(item, not_run(item), []))
     except BaseException as err:
         report.aborted = ("terminated" if isinstance(err, Terminated) else "interrupted"
                           if isinstance(err, KeyboardInterrupt) else str(err) or type(err).__name__)
         # list what never ran; a lazy source (stdin) is not read on to its end
         rest = list(items_iter) if isinstance(items, list | tuple) else []
-        unrecorded = [*pulled, *rest]
-        if current is not None and not (pulled and pulled[0] is current):
-            unrecorded.insert(0, current)  # cut short between leaving the queue and its entry
-        # the executor numbers its tasks in the order they were pulled, as `unrecorded` is
-        first_index = report.totals()["documents"] - entries_before
+        first_index = n_recorded()  # the executor numbers its tasks in the order they were pulled
+        unrecorded = [*list(pulled)[first_index - pulled_from:], *rest]
+        # the outcome in hand when it happened, if its entry was not added
+        in_hand = current == first_index
         salvaged = exe.salvage()
         for k, item in enumerate(unrecorded):
-            if item is current and current_names is not None:  # written, stopped before its entry
+            if k == 0 and in_hand and current_names is not None:  # written, stopped before its entry
                 report.add(report_entry(item, DocumentResult(doc_id=item.doc_id, status="ok"), current_names))
-            elif item is current and not isinstance(err, StdoutClosed):  # its write failed
+            elif k == 0 and in_hand and not isinstance(err, StdoutClosed):  # its write failed
                 report.add(report_entry(item, internal_failure(item, report.aborted), []))
             elif first_index + k in salvaged:  # a pool worker finished and wrote it: done
                 _record_salvaged(report, state, item, salvaged[first_index + k][1])
