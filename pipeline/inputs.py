@@ -173,13 +173,17 @@ def _disambiguate(items: list[InputItem]) -> list[InputItem]:
 
 
 def _walk(
-    root: str, include: list[str], exclude: list[str], skip: str | None = None
+    root: str, include: list[str], exclude: list[str], skip: str | None = None, suffixes: set[str] | None = None
 ) -> list[tuple[str, str, str | None]]:
     """``(path, path relative to root, problem)`` of the files under ``root``, sorted; an
     ``exclude`` pattern that matches a directory (its path relative to ``root`` or its name; a
     trailing ``/`` is allowed) leaves out all of it. ``problem`` is ``None`` for a file to read;
     else the entry is a directory (``root`` itself included) or file that cannot be listed or
-    examined, and ``problem`` says why (``cannot read directory: Permission denied``)."""
+    examined, and ``problem`` says why (``cannot read directory: Permission denied``).
+
+    The filters (``include``, ``exclude``, ``suffixes`` as in :func:`_wanted`) go by names only
+    and come first: an excluded directory is never entered and a file left out is never
+    examined, so one that could not be read does not fail the run."""
     found: list[tuple[str, str, str | None]] = []
 
     def unreadable(err: OSError) -> None:
@@ -204,15 +208,17 @@ def _walk(
                 continue
             full = os.path.join(dirpath, name)
             rel_path = name if rel_dir == os.curdir else os.path.join(rel_dir, name)
-            if not os.path.isfile(full):  # a FIFO, socket or device: reading it would block or never end
-                problem = _unexaminable(full)
-                if problem is not None:
-                    found.append((full, rel_path, problem))
-                continue
             rel = rel_path.replace(os.sep, "/")
             if include and not any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(name, p) for p in include):
                 continue
             if any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(name, p) for p in exclude):
+                continue
+            if suffixes is not None and not _wanted(name, suffixes):
+                continue
+            if not os.path.isfile(full):  # a FIFO, socket or device: reading it would block or never end
+                problem = _unexaminable(full)
+                if problem is not None:
+                    found.append((full, rel_path, problem))
                 continue
             found.append((full, rel_path, None))
     return sorted(found)
@@ -369,12 +375,10 @@ def collect_inputs(
             raise InputError(display_path(arg), f"is inside the output directory {output_dir}; "
                              "choose another output directory (-o)")
         if os.path.isdir(arg):
-            for full, rel, problem in _walk(arg, include, exclude, skip=out_real):
+            for full, rel, problem in _walk(arg, include, exclude, skip=out_real, suffixes=suffixes):
                 if problem is not None:  # fails alone, naming the directory: never skipped silently
                     if first_time(full, os.path.normpath(os.path.join(real, rel))):
                         items.append(_failed_item(full, rel, problem))
-                    continue
-                if suffixes is not None and not _wanted(full, suffixes):
                     continue
                 # os.walk follows no directory symlink: only the file itself may be a link
                 if first_time(full, os.path.realpath(full) if os.path.islink(full) else os.path.join(real, rel)):
@@ -417,6 +421,8 @@ def input_problem(path: str) -> str | None:
 
 
 def _wanted(path: str, suffixes: set[str]) -> bool:
+    """Whether a walked file is taken: a ``.jsonl`` corpus, a name without a suffix, or one of
+    ``suffixes`` (lower case, with the dot), judged by the name alone."""
     name = os.path.basename(path).lower()
     if name.endswith(".jsonl") or "." not in name:
         return True
