@@ -17,6 +17,13 @@ up, second half is timed).
 ``--long N``: one document of all the corpus texts (or generated articles) repeated N times, one
 paragraph block each: the stage's seconds and the growth of this process's peak memory (the
 stage analyses at most ``max_prose_words`` of it, so both stay bounded).
+
+    PYTHONPATH=. .venv/bin/python benchmarks/bench_themes.py --rss 5 --jsonl ../shared/eval/keyphrase/duc2001.jsonl \
+        --jsonl ../shared/eval/keyphrase/kpcrowd.jsonl --jsonl ../shared/eval/keyphrase/inspec.jsonl
+
+``--rss N``: the corpus (``--jsonl`` may be repeated) run N times in this process, as a batch
+worker sees it: the growth of the peak RSS after each pass and the sizes of the stage's
+per-word memos (bounded; they hold the vocabulary seen so far).
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ import re
 import resource
 import statistics
 import time
+from collections.abc import Sized
 
 from pipeline.model import Document
 from plugins.themes import ThemeExtractor
@@ -81,15 +89,20 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, default=50)
     ap.add_argument("--repeat", type=int, default=5)
-    ap.add_argument("--jsonl", help="time articles from this JSONL corpus instead")
+    ap.add_argument("--jsonl", action="append", help="time articles from this JSONL corpus instead (--rss: repeatable)")
     ap.add_argument("--long", type=int, default=0, metavar="N", help="time one document of the texts repeated N times")
+    ap.add_argument("--rss", type=int, default=0, metavar="N", help="peak RSS growth over N passes of the corpus")
     args = ap.parse_args()
     stage = ThemeExtractor()
-    if args.long:
-        long_document(stage, args.jsonl, args.long)
+    if args.rss:
+        memory_growth(stage, args.jsonl or [], args.rss)
         return
-    if args.jsonl:
-        corpus = from_jsonl(args.jsonl)
+    jsonl = args.jsonl[0] if args.jsonl else None
+    if args.long:
+        long_document(stage, jsonl, args.long)
+        return
+    if jsonl:
+        corpus = from_jsonl(jsonl)
         warm, docs = corpus[: len(corpus) // 2], corpus[len(corpus) // 2 :]
     else:
         warm = [article(random.Random(1000 + i)) for i in range(20)]
@@ -132,6 +145,28 @@ def long_document(stage: ThemeExtractor, jsonl: str | None, times: int) -> None:
     notes = [d.code for d in out.diagnostics if d.stage == stage.name]
     print(f"themes, one document of {len(doc.text) / 1e6:.1f} MB ({len(doc.text.split())} words): "
           f"{sec:.2f} s, peak memory +{grown:.0f} MB, {len(out.themes)} themes, diagnostics {notes}")
+
+
+def memory_growth(stage: ThemeExtractor, jsonl: list[str], passes: int) -> None:
+    """Run the corpus ``passes`` times in this process: peak RSS growth after each pass and the
+    sizes of the stage's per-word memos."""
+    docs = [d for path in jsonl for d in from_jsonl(path)] or [article(random.Random(i)) for i in range(200)]
+    stage.process(docs[0])  # imports and data files, not counted
+
+    def peak_mb() -> float:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    before = peak_mb()
+    for k in range(passes):
+        for d in docs:
+            stage.process(d)
+        print(f"pass {k + 1}: peak RSS +{peak_mb() - before:.1f} MB ({peak_mb():.1f} MB)")
+    from plugins.themes import brill, lexical, text
+
+    memos: dict[str, Sized] = {"word facts": lexical._WORDS, "stems": lexical._STEM_CACHE, "tags": brill._TAGS,
+             "rarity": text._RARITY}
+    sizes = ", ".join(f"{name} {len(memo)}" for name, memo in memos.items())
+    print(f"{passes} x {len(docs)} documents; memo entries: {sizes} (bound {lexical.WORD_MEMO_LIMIT} each)")
 
 
 if __name__ == "__main__":

@@ -331,11 +331,11 @@ def _find_mentions(parts: Parts, cands: dict[tuple[str, ...], Candidate]) -> Non
         if c is not None:
             c.mentions.append((starts[pi], ends[pi]))
             c.mention_parts.append(pi)
-        lengths = longer.get(st)
-        if lengths is None:
+        key_lengths = longer.get(st)
+        if key_lengths is None:
             continue
         sent = sents[pi]
-        for n in lengths:
+        for n in key_lengths:
             last = pi + n - 1
             if last >= n_parts or sents[last] != sent:
                 continue

@@ -177,6 +177,7 @@ def _word_counts() -> tuple[SortedWordFile, float]:
 
 
 _RARITY: dict[str, float] = {}
+RARITY_MEMO_LIMIT = 50_000  # words remembered before the memo is dropped (bounds a worker's memory)
 
 
 def rarity(word: str) -> float:
@@ -184,7 +185,7 @@ def rarity(word: str) -> float:
     (looked up by :func:`word_key`, lower-cased; memoised)."""
     out = _RARITY.get(word)
     if out is None:
-        if len(_RARITY) > 200_000:
+        if len(_RARITY) >= RARITY_MEMO_LIMIT:
             _RARITY.clear()
         counts, top = _word_counts()
         count = counts.find(word_key(word).lower()) or ""  # memoised here, as the rarity
