@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -306,7 +307,8 @@ def _features(
     w_pr = [pr.get(s, 0.0) for s in w_stems]
     w_rar = rarities([words[pi] for pi in wp])
     w_len = _ints([len(s) for s in w_stems])
-    w_digit = _ints([_DIGIT_RE.search(words[pi]) is not None for pi in wp])
+    # a word of letters only has no digit: isalpha() answers most words without the regex
+    w_digit = _ints([not w.isalpha() and _DIGIT_RE.search(w) is not None for w in map(words.__getitem__, wp)])
     rar = _floats(w_rar)
     pr_sum = np.add.reduceat(_floats(w_pr), wgroup)
     tf_sum = np.add.reduceat(w_tf, wgroup)
@@ -326,24 +328,22 @@ def _features(
     n_super = dict.fromkeys(keys, 0)
     super_tf = dict.fromkeys(keys, 0)
     sub_tf = dict.fromkeys(keys, 0)
+    get_tf = tf.get
     for k in keys:
         m = len(k)
         if m < 2:
             continue
         tk = tf[k]
         best_sub = 0
-        for a in range(m):
-            for b in range(a + 1, m + 1):
-                if b - a == m:
-                    continue
-                sub = k[a:b]
-                ts = tf.get(sub)
-                if ts is not None:
-                    n_super[sub] += 1
-                    if tk > super_tf[sub]:
-                        super_tf[sub] = tk
-                    if ts > best_sub:
-                        best_sub = ts
+        for a, b in _sub_spans(m):
+            sub = k[a:b]
+            ts = get_tf(sub)
+            if ts is not None:
+                n_super[sub] += 1
+                if tk > super_tf[sub]:
+                    super_tf[sub] = tk
+                if ts > best_sub:
+                    best_sub = ts
         sub_tf[k] = best_sub
 
     # Per candidate counts, one conversion for all.
@@ -401,3 +401,10 @@ def _features(
 
 
 _COLUMN = {name: i for i, name in enumerate(FEATURES)}
+
+
+@lru_cache(maxsize=64)
+def _sub_spans(m: int) -> tuple[tuple[int, int], ...]:
+    """The ``(start, end)`` of every contiguous sub-sequence of a length-``m`` key, shorter
+    than the key, in order of start then end."""
+    return tuple((a, b) for a in range(m) for b in range(a + 1, m + 1) if b - a < m)
