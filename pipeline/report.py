@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
-from pipeline.outputs import OutputError, create_temporary
+from pipeline.outputs import OutputError, StdoutClosed, create_temporary
 
 if TYPE_CHECKING:
     from pipeline.inputs import InputItem
@@ -217,6 +217,8 @@ def write_report(path: str, report: BatchReport, stdout: IO[bytes] | None = None
     plus the entries of :meth:`BatchReport.add`).
 
     :param path: a file, or ``-`` for ``stdout`` (default ``sys.stdout.buffer``).
+    :raises pipeline.outputs.StdoutClosed: ``-`` and the reader closed standard output
+        (``--report - | head``).
     :raises pipeline.outputs.OutputError: the file cannot be written.
     """
     if path == "-":
@@ -224,6 +226,8 @@ def write_report(path: str, report: BatchReport, stdout: IO[bytes] | None = None
         try:
             _write_report_to(stream, report)
             stream.flush()
+        except BrokenPipeError:
+            raise StdoutClosed("--report -: standard output closed") from None
         except OSError as err:
             raise OutputError(f"--report -: cannot write the report: {err.strerror or err}") from None
         return

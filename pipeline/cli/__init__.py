@@ -17,6 +17,7 @@ at once. The normal exit is kept when another thread is still running or a flush
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import sys
@@ -53,6 +54,58 @@ def handled(fn: F) -> F:
             _fail("interrupted", 130)
 
     return wrapper  # type: ignore[return-value]
+
+
+class _ForgivingStderr(io.RawIOBase):
+    """File descriptor 2 as a raw stream whose failed writes are dropped: standard error only
+    carries diagnostics (log lines, progress, the summary), so a reader that went away
+    (``2>&1 >/dev/null | head -0``) or a full disk must change neither the results nor the exit
+    status. After a broken pipe the descriptor points at the null device, so later writes (from
+    C code, or from workers forked afterwards) succeed too."""
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return 2
+
+    def isatty(self) -> bool:  # the progress bar and colours ask
+        try:
+            return os.isatty(2)
+        except OSError:
+            return False
+
+    def write(self, data: Any) -> int:
+        import errno
+
+        try:
+            return os.write(2, data)
+        except OSError as err:
+            if err.errno == errno.EPIPE:
+                try:
+                    null = os.open(os.devnull, os.O_WRONLY)
+                    os.dup2(null, 2)
+                    os.close(null)
+                except OSError:
+                    pass
+            return len(memoryview(data))
+
+
+def _forgive_stderr_failures() -> None:
+    """Replace ``sys.stderr`` (when it is the process's file descriptor 2, not a test runner's
+    stream) by a text stream on :class:`_ForgivingStderr` with the same encoding; the original
+    object stays in ``sys.__stderr__``, so descriptor 2 is never closed with it."""
+    stream = sys.stderr
+    if stream is None or isinstance(getattr(getattr(stream, "buffer", None), "raw", None), _ForgivingStderr):
+        return
+    try:
+        if stream.fileno() != 2:
+            return
+        stream.flush()
+    except (AttributeError, OSError, ValueError):  # a test runner's stream has no descriptor
+        return
+    sys.stderr = io.TextIOWrapper(io.BufferedWriter(_ForgivingStderr()), encoding=stream.encoding,
+                                  errors=stream.errors, line_buffering=True)
 
 
 def _setup_logging(verbose: int, quiet: int) -> None:
@@ -144,6 +197,7 @@ def main(verbose: int, quiet: int) -> None:
 
     Run the default pipeline on seeds/ into outputs/ with `copydesk run`.
     """
+    _forgive_stderr_failures()  # before logging takes sys.stderr
     _setup_logging(verbose, quiet)
 
 

@@ -211,8 +211,14 @@ def run(
         if own_signals and previous is not None:
             signal.signal(signal.SIGTERM, previous)
     if report_path:
-        with guard.data(report_path == "-") as data:
-            write_report(report_path, report, stdout=data)
+        try:
+            with guard.data(report_path == "-") as data:
+                write_report(report_path, report, stdout=data)
+        except StdoutClosed:  # `--report - | head`: as for `-o - | head`, one line and exit 141
+            guard.discard()
+            click.echo(f"copydesk: standard output closed before the whole report was written; "
+                       f"{report.summary_line()}", err=True)
+            sys.exit(EXIT_PIPE_CLOSED)
     for path, problem in report.check_problems:
         click.echo(f"copydesk: {problem}: {path}", err=True)
     click.echo(f"copydesk: {report.summary_line()}", err=True)
