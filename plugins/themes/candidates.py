@@ -159,10 +159,13 @@ def chunks(tokens: list[Token]) -> list[tuple[int, int]]:
 def _chunks(tags: Sequence[str], sent: Sequence[int], ok: list[bool], dating: list[int]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     i, n = 0, len(tags)
+    find_ok = ok.index
     while i < n:
         if not ok[i]:
-            i += 1
-            continue
+            try:
+                i = find_ok(True, i)  # skip to the next possible chunk word in C
+            except ValueError:
+                break
         j = i
         si = sent[i]
         while (
