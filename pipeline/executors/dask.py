@@ -73,6 +73,24 @@ def dask_process(spec: PipelineSpec, item: InputItem, task_key: str | None = Non
             _STEPS.pop(task_key, None)
 
 
+def _silence_distributed_logs() -> None:
+    """Silence distributed's loggers in this process (the client's, and a local cluster's
+    scheduler): their lines (a worker restarted after a timeout or lost, a cancelled task, the
+    client's "Couldn't gather 1 keys, rescheduling", a busy port) are expected here, and copydesk
+    reports each document itself; ``-v`` shows them.
+
+    Setting the level of ``distributed`` alone is not enough: distributed's logging config gives
+    some of its loggers their own level (``distributed.client: warning``), and a logger with a
+    level of its own does not take its parent's. Left silenced after the run: the cluster's
+    threads may still log while the process exits.
+    """
+    silent = logging.CRITICAL + 1
+    logging.getLogger("distributed").setLevel(silent)
+    for name, logger in list(logging.Logger.manager.loggerDict.items()):
+        if name.startswith("distributed.") and isinstance(logger, logging.Logger) and logger.level != logging.NOTSET:
+            logger.setLevel(silent)
+
+
 def _step_of(task_key: str) -> str | None:
     """Run on a Dask worker (``client.run``): the ``stage\tplugin`` its task is running."""
     return _STEPS.get(task_key)
@@ -136,10 +154,7 @@ class DaskExecutor(Executor):
             raise ConfigError("the dask executor needs the optional extra: pip install 'copydesk[dask]'") from None
         quiet = log.getEffectiveLevel() > logging.INFO
         if quiet:
-            # distributed's own log lines (a worker restarted after a timeout or lost, a cancelled
-            # task, "Couldn't gather keys", a busy port) are expected here; copydesk reports each
-            # document itself. -v shows them.
-            logging.getLogger("distributed").setLevel(logging.CRITICAL + 1)
+            _silence_distributed_logs()
         try:
             if self.scheduler:
                 return distributed.Client(self.scheduler, timeout="10s", set_as_default=False)
