@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -77,3 +78,69 @@ def test_quiet_dask_run_with_a_dying_worker_prints_no_distributed_warnings(tmp_p
     assert res.returncode == 1, res.stderr
     assert "in/kill.txt: worker process died" in res.stderr
     assert "WARNING" not in res.stderr and "Couldn't gather" not in res.stderr, res.stderr
+
+
+class _FakeFuture:
+    """A distributed future whose statuses follow a script (one per wait() that returns it)."""
+
+    def __init__(self, key: str, statuses: list[str], value: Any) -> None:
+        self.key, self.statuses, self.value = key, statuses, value
+
+    @property
+    def status(self) -> str:
+        return self.statuses[0]
+
+    def result(self) -> Any:
+        assert self.status == "finished"
+        return self.value
+
+    def exception(self) -> BaseException | None:
+        return None  # a lost future has no exception (distributed waits until it is recomputed)
+
+    def release(self) -> None:
+        pass
+
+
+def test_a_result_lost_with_its_worker_is_waited_for_not_failed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """distributed's wait() counts a future whose result went with a dying worker ("lost", then
+    recomputed) as done; that document must not fail with "Dask task failed: NoneType: None"."""
+    import contextlib
+    import types
+
+    from pipeline.executors import dask as dask_executor
+    from pipeline.executors.base import PipelineSpec
+    from pipeline.inputs import InputItem
+    from pipeline.runner import DocumentResult
+
+    futures: list[_FakeFuture] = []
+
+    class Client:
+        cluster = None
+
+        def nthreads(self) -> dict[str, int]:
+            return {"w1": 1}
+
+        def submit(self, fn: Any, spec: Any, item: InputItem, task_key: str, **kwargs: Any) -> _FakeFuture:
+            fut = _FakeFuture(task_key, ["lost", "lost", "finished"], DocumentResult(doc_id=item.doc_id, status="ok"))
+            futures.append(fut)
+            return fut
+
+        def as_current(self) -> contextlib.AbstractContextManager[None]:
+            return contextlib.nullcontext()
+
+        def close(self) -> None:
+            pass
+
+    def wait(futs: list[_FakeFuture], timeout: float | None, return_when: str) -> Any:
+        for fut in futs:
+            if len(fut.statuses) > 1:
+                fut.statuses.pop(0)
+        return types.SimpleNamespace(done={f for f in futs if f.status != "pending"})
+
+    monkeypatch.setattr(dask_executor.importlib, "import_module", lambda name: types.SimpleNamespace(wait=wait))
+    monkeypatch.setattr(dask_executor.DaskExecutor, "_client", lambda self: Client())
+    monkeypatch.setattr(dask_executor.time, "sleep", lambda seconds: None)
+    executor = dask_executor.DaskExecutor(PipelineSpec(None), scheduler="tcp://fake:8786")
+    item = InputItem(doc_id="a", path=None, raw=b"text", origin="a")
+    outcomes = list(executor.map([(item, None)]))
+    assert [(i.doc_id, r.status, r.error) for i, r in outcomes] == [("a", "ok", None)]

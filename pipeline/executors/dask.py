@@ -228,13 +228,21 @@ class DaskExecutor(Executor):
                                                     return_when="FIRST_COMPLETED").done
                 except TimeoutError:
                     finished = set()
+                settled = 0
                 for fut in finished:
+                    if fut.status in ("lost", "pending"):
+                        # its result went with a worker that died before it was fetched:
+                        # distributed computes it again, so it is still running (not failed)
+                        continue
+                    settled += 1
                     index, item, _ = running.pop(fut)
                     if fut.status == "finished":
                         done[index] = (item, fut.result())
                     else:
                         done[index] = (item, internal_failure(item, _failure_message(fut.exception())))
                     fut.release()
+                if finished and not settled:
+                    time.sleep(0.05)  # wait() counts a lost future as done: do not spin until it is recomputed
                 if self.timeout:
                     now = time.monotonic()
                     for fut, (index, item, t0) in list(running.items()):
