@@ -113,3 +113,35 @@ def test_a_closed_stderr_keeps_the_failure_exit_status(tmp_path: Path) -> None:
     assert res.returncode == 1
     totals = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["totals"]
     assert (totals["ok"], totals["failed"]) == (3, 1)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="pseudo-terminal")
+def test_the_forgiving_stderr_still_shows_the_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    import pty
+    import threading
+
+    corpus(tmp_path, 20)
+    master, slave = pty.openpty()
+    seen = bytearray()
+
+    def drain() -> None:
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: every writer of the terminal closed it
+                return
+            if not chunk:
+                return
+            seen.extend(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        res = run(tmp_path, "run", "c.jsonl", "-o", "out", "--no-cache", stdout=subprocess.DEVNULL, stderr=slave)
+    finally:
+        os.close(slave)
+        reader.join(10)
+        os.close(master)
+    assert res.returncode == 0
+    text = seen.decode("utf-8", "replace")
+    assert "\x1b[" in text and "20/20" in text, text  # the bar (ANSI), not plain progress lines
