@@ -52,7 +52,7 @@ TIMES_OF_DAY = frozenset(
 CALENDAR, TIME_OF_DAY = 1, 2
 
 # Distinct token texts remembered before the memo is dropped: bounds a worker's memory in a
-# long batch (a news article brings a few dozen new texts once the common words are known).
+# long batch (the 914 documents of the three keyphrase sets hold about 31,000 distinct texts).
 WORD_MEMO_LIMIT = 50_000
 STEM_MEMO_LIMIT = 50_000
 
@@ -80,8 +80,7 @@ class Word:
         lower = self.lower = key if lower == key else lower
         # Snowball stem of each run's word_key (see stem; not through its memo: this object is
         # the memo of the token text)
-        stem_word = _stemmer().stemWord
-        stems = [stem_word(word_key(w).lower()) for w in self.runs]
+        stems = [_stemmer().stemWord(word_key(w).lower()) for w in self.runs]
         self.stems = tuple(lower if st == lower else st for st in stems)
         # may be in a candidate: holds a letter or digit and is no stop word; tagged JJ, also
         # no filler modifier ("new", "recent")
