@@ -15,6 +15,7 @@ import os
 import threading
 import time
 import warnings
+from collections import deque
 from collections.abc import Generator, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -96,9 +97,14 @@ def _step_of(task_key: str) -> str | None:
     return _STEPS.get(task_key)
 
 
+def _worker_died(err: BaseException | None) -> bool:
+    """Whether a task failed because the worker running it died (distributed's ``KilledWorker``)."""
+    return type(err).__name__ == "KilledWorker"
+
+
 def _failure_message(err: BaseException) -> str:
     """A short message for a Dask task that did not return a result."""
-    if type(err).__name__ == "KilledWorker":  # distributed's long text says no more than this
+    if _worker_died(err):  # distributed's long text says no more than this
         return "worker process died (the Dask worker running it was lost)"
     first = str(err).strip().splitlines()[0] if str(err).strip() else ""
     return f"Dask task failed: {type(err).__name__}" + (f": {first[:200]}" if first else "")
@@ -189,6 +195,17 @@ class DaskExecutor(Executor):
             pulled = next_out = 0
             done: dict[int, Outcome] = {}
             running: dict[Any, tuple[int, InputItem, float]] = {}
+            # Documents lost with a dying worker. The one that crashed it cannot be told from the
+            # innocent ones that shared the worker, so each runs again alone on the cluster (no new
+            # document starts meanwhile): the innocent ones succeed, the culprit fails by itself.
+            suspects: deque[tuple[int, InputItem]] = deque()
+            retried: set[int] = set()
+
+            def submit(index: int, item: InputItem, attempt: str = "") -> None:
+                key = f"copydesk-{token}-{index}{attempt}"
+                fut = client.submit(dask_process, self.spec, item, key, key=key, pure=False, retries=0)
+                running[fut] = (index, item, time.monotonic())
+
             while True:
                 if self.stopping:  # documents on the cluster are cancelled (this process writes outputs)
                     exhausted = True
@@ -196,7 +213,14 @@ class DaskExecutor(Executor):
                         fut.cancel()
                         done[index] = (item, not_run(item))
                     running.clear()
-                while not exhausted and len(running) < window and pulled - next_out < 4 * window:
+                    for index, item in suspects:
+                        done[index] = (item, not_run(item))
+                    suspects.clear()
+                if suspects and not running:
+                    index, item = suspects.popleft()
+                    submit(index, item, "-alone")
+                while (not exhausted and not suspects and len(running) < window
+                       and pulled - next_out < 4 * window):
                     try:
                         item, known = next(source)
                     except StopIteration:
@@ -205,10 +229,7 @@ class DaskExecutor(Executor):
                     if known is not None:
                         done[pulled] = (item, known)
                     else:
-                        item = _with_bytes(item)
-                        key = f"copydesk-{token}-{pulled}"
-                        fut = client.submit(dask_process, self.spec, item, key, key=key, pure=False, retries=0)
-                        running[fut] = (pulled, item, time.monotonic())
+                        submit(pulled, _with_bytes(item))
                     pulled += 1
                 while next_out in done:
                     outcome = done.pop(next_out)
@@ -238,6 +259,9 @@ class DaskExecutor(Executor):
                     index, item, _ = running.pop(fut)
                     if fut.status == "finished":
                         done[index] = (item, fut.result())
+                    elif _worker_died(fut.exception()) and index not in retried:
+                        retried.add(index)
+                        suspects.append((index, item))
                     else:
                         done[index] = (item, internal_failure(item, _failure_message(fut.exception())))
                     fut.release()
