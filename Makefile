@@ -30,7 +30,7 @@ lint: $(TSTAMP)
 	$(BIN)/ruff check .
 
 typecheck: $(TSTAMP)
-	$(BIN)/mypy --strict pipeline
+	$(BIN)/mypy --strict pipeline plugins
 
 test: $(TSTAMP) lint typecheck
 	$(BIN)/python -m pytest

@@ -41,7 +41,7 @@ class PlainTextReader(Reader):
             sha256=hashlib.sha256(raw).hexdigest(),
             size_bytes=len(raw),
             encoding=decoded.encoding,
-            newline=decoded.newline,  # type: ignore[arg-type]
+            newline=decoded.newline,
         )
         diagnostics = [
             Diagnostic(stage="read", level="warning", code="decoding", message=note) for note in decoded.notes
