@@ -217,8 +217,8 @@ def write_report(path: str, report: BatchReport, stdout: IO[bytes] | None = None
     plus the entries of :meth:`BatchReport.add`).
 
     :param path: a file, or ``-`` for ``stdout`` (default ``sys.stdout.buffer``).
-    :raises pipeline.outputs.StdoutClosed: ``-`` and the reader closed standard output
-        (``--report - | head``).
+    :raises pipeline.outputs.StdoutClosed: ``-``, a device or a named pipe whose reader closed
+        it (``--report - | head``, ``--report /dev/stdout | head``).
     :raises pipeline.outputs.OutputError: the file cannot be written.
     """
     if path == "-":
@@ -236,6 +236,8 @@ def write_report(path: str, report: BatchReport, stdout: IO[bytes] | None = None
         try:
             with open(target, "wb") as fh:
                 _write_report_to(fh, report)
+        except BrokenPipeError:  # `--report /dev/stdout | head`, a named pipe whose reader left
+            raise StdoutClosed(f"{path}: its reader closed it") from None
         except OSError as err:
             raise OutputError(f"{path}: cannot write the report: {err.strerror or err}") from None
         return

@@ -145,3 +145,16 @@ def test_the_forgiving_stderr_still_shows_the_progress_bar_on_a_terminal(tmp_pat
     assert res.returncode == 0
     text = seen.decode("utf-8", "replace")
     assert "\x1b[" in text and "20/20" in text, text  # the bar (ANSI), not plain progress lines
+
+
+def test_a_report_device_whose_reader_closed_it_exits_141_with_one_line(tmp_path: Path) -> None:
+    corpus(tmp_path)
+    stdout = closed_pipe()
+    try:
+        res = run(tmp_path, "-q", "run", "c.jsonl", "-o", "out", "--report", "/dev/stdout", "--no-cache",
+                  "--progress", "none", stdout=stdout, stderr=subprocess.PIPE)
+    finally:
+        os.close(stdout)
+    stderr = res.stderr.decode()
+    assert res.returncode == 141, stderr
+    assert stderr.count("\n") == 1 and "/dev/stdout: its reader closed it" in stderr and "200 ok" in stderr, stderr

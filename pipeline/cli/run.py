@@ -214,10 +214,10 @@ def run(
         try:
             with guard.data(report_path == "-") as data:
                 write_report(report_path, report, stdout=data)
-        except StdoutClosed:  # `--report - | head`: as for `-o - | head`, one line and exit 141
+        except StdoutClosed as err:  # `--report - | head`: as for `-o - | head`, one line and exit 141
             guard.discard()
-            click.echo(f"copydesk: standard output closed before the whole report was written; "
-                       f"{report.summary_line()}", err=True)
+            where = "standard output closed" if report_path == "-" else str(err)
+            click.echo(f"copydesk: {where} before the whole report was written; {report.summary_line()}", err=True)
             sys.exit(EXIT_PIPE_CLOSED)
     for path, problem in report.check_problems:
         click.echo(f"copydesk: {problem}: {path}", err=True)
