@@ -102,8 +102,10 @@ def _worker_died(err: BaseException | None) -> bool:
     return type(err).__name__ == "KilledWorker"
 
 
-def _failure_message(err: BaseException) -> str:
+def _failure_message(err: BaseException | None) -> str:
     """A short message for a Dask task that did not return a result."""
+    if err is None:
+        return "Dask task failed without an error"
     if _worker_died(err):  # distributed's long text says no more than this
         return "worker process died (the Dask worker running it was lost)"
     first = str(err).strip().splitlines()[0] if str(err).strip() else ""
@@ -257,13 +259,20 @@ class DaskExecutor(Executor):
                         continue
                     settled += 1
                     index, item, _ = running.pop(fut)
-                    if fut.status == "finished":
-                        done[index] = (item, fut.result())
-                    elif _worker_died(fut.exception()) and index not in retried:
+                    try:
+                        # a finished result can still be lost before it is fetched (its worker dies
+                        # later, on another document): result() then raises what the retry raised
+                        result: DocumentResult | None = fut.result() if fut.status == "finished" else None
+                        err = None if result is not None else fut.exception()
+                    except Exception as lost:  # noqa: BLE001 - recorded against this document
+                        result, err = None, lost
+                    if result is not None:
+                        done[index] = (item, result)
+                    elif _worker_died(err) and index not in retried:
                         retried.add(index)
                         suspects.append((index, item))
                     else:
-                        done[index] = (item, internal_failure(item, _failure_message(fut.exception())))
+                        done[index] = (item, internal_failure(item, _failure_message(err)))
                     fut.release()
                 if finished and not settled:
                     time.sleep(0.05)  # wait() counts a lost future as done: do not spin until it is recomputed
