@@ -361,6 +361,8 @@ def run_batch(
             if k == 0 and in_hand and current_names is not None:  # written, stopped before its entry
                 report.add(report_entry(item, DocumentResult(doc_id=item.doc_id, status="ok"), current_names))
             elif k == 0 and in_hand and not isinstance(err, StdoutClosed):  # its write failed
+                if not to_stdout and not options.check:  # a failed document keeps no outputs
+                    _remove_outputs(options.output_dir, sorted(_output_names(built, item.doc_id)))
                 report.add(report_entry(item, internal_failure(item, report.aborted), []))
             elif first_index + k in salvaged:  # a pool worker finished and wrote it: done
                 _record_salvaged(report, state, item, salvaged[first_index + k][1])

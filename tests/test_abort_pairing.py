@@ -56,3 +56,16 @@ def test_an_unwritable_output_aborts_with_every_entry_paired_to_its_input(
             (tmp_path / "out" / f"d{i:02d}.json").unlink()
         assert copydesk(tmp_path, *args, *cache_args).returncode == 0
         assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [f"d{i:02d}.json" for i in range(12)]
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_document_whose_second_output_cannot_be_written_keeps_none(tmp_path: Path, workers: str) -> None:
+    (tmp_path / "in").mkdir()
+    for i in range(4):
+        (tmp_path / "in" / f"d{i}.txt").write_text(f"Document number {i}.\n", encoding="utf-8")
+    (tmp_path / "out" / "d2.md").mkdir(parents=True)  # d2.json is written first, then d2.md fails
+    res = copydesk(tmp_path, "run", "in", "-o", "out", "-j", workers, "--no-cache", "--report", "r.json")
+    assert res.returncode == 2, res.stderr
+    status = {d["id"]: d["status"] for d in documents(tmp_path / "r.json")}
+    assert status["d2"] == "failed"
+    assert not (tmp_path / "out" / "d2.json").exists()  # the README: a failed document loses its outputs
