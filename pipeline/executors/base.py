@@ -130,6 +130,13 @@ def internal_failure(item: InputItem, message: str, status: str = "failed",
     return DocumentResult(doc_id=item.doc_id, status=status, stage=stage, plugin=plugin, error=message)
 
 
+def where_running(stage: str | None, plugin: str | None) -> str:
+    """`` in STAGE (PLUGIN)`` for a failure message, or ``""`` when the stage is unknown."""
+    if not stage:
+        return ""
+    return f" in {stage}" + (f" ({plugin})" if plugin else "")
+
+
 def not_run(item: InputItem) -> DocumentResult:
     """The result of a document the batch never started (it stopped early)."""
     return DocumentResult(doc_id=item.doc_id, status="not-run")

@@ -20,7 +20,16 @@ from collections.abc import Generator, Iterable
 from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import CopydeskError
-from pipeline.executors.base import Executor, Outcome, PipelineSpec, Task, internal_failure, not_run, safe_process
+from pipeline.executors.base import (
+    Executor,
+    Outcome,
+    PipelineSpec,
+    Task,
+    internal_failure,
+    not_run,
+    safe_process,
+    where_running,
+)
 from pipeline.runner import DocumentResult
 
 if TYPE_CHECKING:
@@ -282,7 +291,7 @@ class DaskExecutor(Executor):
                         if now - t0 >= self.timeout:
                             stage, plugin = self._kill_task(client, fut)
                             running.pop(fut)
-                            where = f" in {stage}" + (f" ({plugin})" if plugin else "") if stage else ""
+                            where = where_running(stage, plugin)
                             done[index] = (item, internal_failure(
                                 item, f"timed out after {self.timeout:g} s{where}; Dask worker restarted",
                                 status="timeout", stage=stage, plugin=plugin))

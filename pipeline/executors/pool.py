@@ -48,6 +48,7 @@ from pipeline.executors.base import (
     internal_failure,
     not_run,
     safe_process,
+    where_running,
 )
 from pipeline.runner import DocumentResult
 
@@ -485,7 +486,7 @@ class ProcessPoolExecutor(Executor):
                     stage, plugin = self._running_step(w)
                     self._kill(w)
                     index, item = w.tasks.popleft()
-                    where = f" in {stage}" + (f" ({plugin})" if plugin else "") if stage else ""
+                    where = where_running(stage, plugin)
                     result = internal_failure(item, f"timed out after {self.timeout:g} s{where}; worker process "
                                                     "killed", status="timeout", stage=stage, plugin=plugin)
                     result.timings = _spent(stage, now - started)
@@ -500,7 +501,7 @@ class ProcessPoolExecutor(Executor):
                     # starting documents cold instead would charge the load (or hang) to each of
                     # them, again after every replacement; a clear stop is better
                     stage, plugin = self._running_step(w)
-                    where = f" in {stage}" + (f" ({plugin})" if plugin else "") if stage else ""
+                    where = where_running(stage, plugin)
                     raise WorkerStartError(
                         f"a worker's warm-up (the imports and model loads of its first document) took over "
                         f"{self._warm_limit:g} s{where}; a stage hangs on first use, or its load needs a "
@@ -522,7 +523,7 @@ class ProcessPoolExecutor(Executor):
                 w.process.join(1)
                 code = w.process.exitcode
                 index, item = w.tasks.popleft()
-                where = f" in {stage}" + (f" ({plugin})" if plugin else "") if stage else ""
+                where = where_running(stage, plugin)
                 result = internal_failure(item, f"worker process died{where} (exit code {code})", stage=stage,
                                           plugin=plugin)
                 if started is not None:
